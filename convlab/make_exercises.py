@@ -73,6 +73,8 @@ def to_exercises(solution: nbformat.NotebookNode, name: str) -> nbformat.Noteboo
         elif exercise_id:
             if not pending:
                 raise SolutionError(f"{name}: check('{exercise_id}') has no answer cell before it")
+            if len(pending) > 1:
+                raise SolutionError(f"{name}: exercise {exercise_id} has {len(pending)} answer cells; use one")
             for answer in pending:
                 _make_answer(cells[answer], exercise_id)
             pending = []

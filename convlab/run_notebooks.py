@@ -30,6 +30,7 @@ def execute(path: Path, *, timeout: int = CELL_TIMEOUT) -> tuple[object, float]:
         notebook,
         timeout=timeout,
         kernel_name="python3",
+        extra_arguments=["--log-level=ERROR"],  # not the kernel's start-up warnings
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,
     )

@@ -1,0 +1,66 @@
+"""Building learner notebooks for the grader's tests: copies of the course's, edited."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+from pathlib import Path
+
+import nbformat
+
+from convlab import notebooks
+from convlab.make_exercises import to_exercises
+
+
+def solution(name: str) -> nbformat.NotebookNode:
+    """The solution notebook ``name`` as a learner who got everything right would hand it in:
+    the generated exercise notebook with each answer cell holding the solution's code."""
+    solved = notebooks.read(notebooks.SOLUTIONS / f"{name}.ipynb")
+    learner = to_exercises(copy.deepcopy(solved), f"{name}.ipynb")
+    code = [c for c in solved.cells if c.cell_type == "code"]
+    mine = [c for c in learner.cells if c.cell_type == "code"]
+    for theirs, ours in zip(code, mine, strict=True):
+        if ours.metadata.get("convlab", {}).get("role") == "answer":
+            ours.source = notebooks.source(theirs).replace("### BEGIN SOLUTION\n", "").replace("### END SOLUTION\n", "")
+            ours.source = "\n".join(line for line in ours.source.splitlines() if "### " not in line)
+    return learner
+
+
+def exercises(name: str) -> nbformat.NotebookNode:
+    """The untouched exercise notebook ``name``."""
+    return notebooks.read(notebooks.EXERCISES / f"{name}.ipynb")
+
+
+def answer_cells(notebook: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
+    """Answer cells by exercise id."""
+    return {
+        c.metadata["convlab"]["exercise"]: c
+        for c in notebook.cells
+        if c.get("metadata", {}).get("convlab", {}).get("role") == "answer"
+    }
+
+
+def check_cells(notebook: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
+    """Check cells by exercise id."""
+    return {
+        c.metadata["convlab"]["exercise"]: c
+        for c in notebook.cells
+        if c.get("metadata", {}).get("convlab", {}).get("role") == "check"
+    }
+
+
+def wrong_answers(name: str) -> dict[str, str]:
+    """The chapter's plausible wrong answers, from ``tests/wrong_answers/chNN.py``."""
+    module = importlib.import_module(f"tests.wrong_answers.ch{name[:2]}")
+    return module.WRONG_ANSWERS
+
+
+def save(notebook: nbformat.NotebookNode, path: Path) -> Path:
+    """Write ``notebook`` to ``path`` and return the path."""
+    notebooks.write(notebook, path)
+    return path
+
+
+def names() -> list[str]:
+    """Every exercise notebook of the course."""
+    return [p.stem for p in notebooks.course_notebooks(notebooks.SOLUTIONS)]
