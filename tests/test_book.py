@@ -1,25 +1,45 @@
-"""The book builds from a clean output folder with no warning, and every page is there."""
+"""The built book: a clean build with no warning, every page present, and every page working
+offline in a real browser (Chromium driven by Playwright)."""
 
+from __future__ import annotations
+
+import os
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 import yaml
 
+from tests import browser
+
 ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+PAGE_BUDGET = 2_000_000  # bytes: a page and everything it loads
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [toc["root"]] + [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory):
-    """A clean ``jupyter-book build . -W --keep-going`` into a fresh folder (notebooks executed)."""
+def built_book(tmp_path_factory) -> Path:
+    """A clean ``jupyter-book build . -W -n --keep-going`` into a fresh folder.
+
+    For working on these tests only, ``CONVLAB_BUILT_BOOK=path/to/_build/html`` reuses a build.
+    """
+    if os.environ.get("CONVLAB_BUILT_BOOK"):
+        return Path(os.environ["CONVLAB_BUILT_BOOK"])
     out = tmp_path_factory.mktemp("book")
-    command = [Path(sys.executable).with_name("jupyter-book"), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [jupyter_book, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
     start = time.perf_counter()
     run = subprocess.run(command, capture_output=True, text=True, timeout=900)
-    seconds = time.perf_counter() - start
-    print(f"clean book build: {seconds:.0f} s")
+    print(f"clean book build: {time.perf_counter() - start:.0f} s")
     log = run.stdout + run.stderr
     warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
     assert run.returncode == 0 and not warnings, "\n".join(warnings) or log[-3000:]
@@ -27,15 +47,93 @@ def built_book(tmp_path_factory):
 
 
 def test_every_toc_entry_has_a_page(built_book):
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
-    missing = [f for f in files if not (built_book / f"{f}.html").is_file()]
-    assert missing == []
-    assert (built_book / "index.html").is_file()
+    missing = [f for f in toc_files() if not (built_book / f"{f}.html").is_file()]
+    assert missing == [] and (built_book / "index.html").is_file()
 
 
-def test_pages_show_fresh_outputs_and_no_errors(built_book):
-    for page in sorted((built_book / "chapters").glob("*.html")):
-        html = page.read_text(encoding="utf-8")
-        assert "Traceback (most recent call last)" not in html or "raises-exception" in html, page.name
-        assert "This page is being written" not in html, f"{page.name} is a placeholder"
+def test_no_placeholder_and_no_dead_widget(built_book):
+    for file in toc_files():
+        html = (built_book / f"{file}.html").read_text(encoding="utf-8")
+        assert "This page is being written" not in html, f"{file} is a placeholder"
+        assert "application/vnd.jupyter.widget-view+json" not in html, f"{file} shows a live widget, dead in HTML"
+
+
+def test_internal_links_resolve(built_book):
+    broken = []
+    for page in [built_book / f"{file}.html" for file in toc_files()] + [built_book / "genindex.html"]:
+        for href in re.findall(r'href="([^"#?]+)[^"]*"', page.read_text(encoding="utf-8")):
+            if urlparse(href).scheme or href.startswith("mailto:"):
+                continue
+            if not (page.parent / unquote(href)).resolve().exists():
+                broken.append(f"{page.relative_to(built_book)} -> {href}")
+    assert broken == []
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    if not Path(browser.CHROMIUM).exists():
+        message = f"the browser tests need Chromium at {browser.CHROMIUM} (Debian: apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it in .ci/run: a missing browser is a broken CI
+        pytest.skip(message)
+    with browser.serve(built_book) as base, browser.browser() as chromium:
+        yield base, chromium
+
+
+def test_every_page_works_offline_on_desktop_and_phone(site):
+    base, chromium = site
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems, weights = [], []
+    for file in toc_files():
+        for name, viewport in (("desktop", browser.DESKTOP), ("phone", browser.PHONE)):
+            page, visit = browser.open_page(chromium, base, viewport)
+            page.goto(base + file + ".html", wait_until="load")
+            page.wait_for_timeout(100)
+            slug = file.replace("/", "-")
+            page.screenshot(path=str(SCREENSHOTS / f"{slug}-{name}.png"))
+            if name == "desktop":
+                weights.append((visit.bytes, file))
+                problems += [f"{file}: raw math {m!r}" for m in browser.raw_math(page)]
+                problems += [f"{file}: {dead} does not change" for dead in browser.operate_animations(page)]
+                if visit.bytes > PAGE_BUDGET:
+                    problems.append(f"{file}: weighs {visit.bytes / 1e6:.2f} MB")
+            else:
+                overflow = browser.horizontal_overflow(page)
+                if overflow > 0:
+                    problems.append(f"{file}: {overflow} px of horizontal scrolling at 390 px")
+            problems += [f"{file} ({name}): page error {e}" for e in visit.errors]
+            problems += [f"{file} ({name}): request outside the book {u}" for u in visit.blocked]
+            problems += [f"{file} ({name}): missing {m}" for m in visit.missing]
+            page.context.close()
+    report = "\n".join(f"{size / 1e6:6.2f} MB  {file}" for size, file in sorted(weights, reverse=True)[:10])
+    (SCREENSHOTS / "page-weights.txt").write_text(report + "\n")
+    print("heaviest pages:\n" + report)
+    assert problems == [], "\n".join(problems)
+
+
+def test_theme_controls_change_the_page(site):
+    base, chromium = site
+    page, visit = browser.open_page(chromium, base, browser.DESKTOP)
+    page.goto(base + "chapters/04-stride-and-output-size.html", wait_until="load")
+    before = page.evaluate("() => document.documentElement.dataset.theme")
+    page.locator("button.theme-switch-button").first.click()
+    assert page.evaluate("() => document.documentElement.dataset.theme") != before
+    page.locator("button.search-button-field, button.search-button").first.click()
+    assert page.locator("#pst-search-dialog, .search-button__wrapper.show").first.is_visible()
+    page.keyboard.press("Escape")
+    toggle = page.locator("button.primary-toggle, label.primary-toggle").first
+    if toggle.is_visible():
+        toggle.click()
+    assert visit.errors == [] and visit.blocked == []
+    page.context.close()
+
+
+def test_search_finds_the_stride_chapter(site):
+    base, chromium = site
+    page, visit = browser.open_page(chromium, base, browser.DESKTOP)
+    page.goto(base + "search.html?q=stride", wait_until="load")
+    page.wait_for_selector("#search-results li a", timeout=15_000)
+    links = page.locator("#search-results li a").evaluate_all("links => links.map(a => a.href)")
+    assert any("chapters/04-stride-and-output-size.html" in link for link in links), links
+    assert visit.errors == [] and visit.blocked == []
+    page.context.close()

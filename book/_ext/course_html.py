@@ -1,0 +1,83 @@
+"""Sphinx extension for this book's HTML: self-contained (it works offline) and light.
+
+- Math is converted to MathML while the book is built (latex2mathml), so pages need no
+  MathJax, no CDN and no JavaScript to show formulas; browsers render MathML natively.
+- The theme's 1.5 MB Font Awesome script is dropped from every page; the few icons the theme
+  uses are drawn from Font Awesome's web font (shipped with the theme) by ``course.css``.
+- Thebe (live code through Binder) cannot work offline, and Jupyter Book 1 declares its
+  settings twice, a page error: its scripts are left out.
+- ``course.css`` also keeps animations and wide outputs inside a phone's width.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docutils import nodes
+from latex2mathml.converter import convert
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+_FONTAWESOME_JS = re.compile(r'[ \t]*<(?:script|link)[^>]*scripts/fontawesome\.js[^>]*>(?:</script>)?\n?')
+
+
+def _mathml(latex: str, display: str, node: nodes.Node) -> str:
+    try:
+        return convert(latex, display=display)
+    except Exception as error:  # keep the LaTeX visible rather than fail the page
+        logger.warning("cannot convert math %r to MathML: %s", latex, error, location=node)
+        return f"<code>{latex}</code>"
+
+
+def visit_math(self, node: nodes.Node) -> None:
+    self.body.append(self.starttag(node, "span", "", CLASS="math notranslate"))
+    self.body.append(_mathml(node.astext(), "inline", node))
+    self.body.append("</span>")
+    raise nodes.SkipNode
+
+
+def visit_displaymath(self, node: nodes.Node) -> None:
+    latex = node.astext()
+    if node.get("nowrap") or "\\begin{" not in latex:
+        latex = latex.strip()
+    self.body.append(self.starttag(node, "div", CLASS="math notranslate"))
+    if node.get("number"):
+        self.body.append(f'<span class="eqno">({node["number"]})</span>')
+    self.body.append(_mathml(latex, "block", node))
+    self.body.append("</div>\n")
+    raise nodes.SkipNode
+
+
+def drop_fontawesome_script(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the theme's Font Awesome script tags from the written pages."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lighter = _FONTAWESOME_JS.sub("", text)
+        if lighter != text:
+            page.write_text(lighter, encoding="utf-8")
+
+
+def drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Leave sphinx-thebe's scripts and styles out of the page."""
+    def is_thebe(asset) -> bool:
+        return "thebe" in str(getattr(asset, "filename", "") or "") or "THEBE_JS_URL" in str(
+            getattr(asset, "attributes", {}).get("body", "")
+        )
+
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if not is_thebe(asset)]
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_html_math_renderer("mathml", (visit_math, None), (visit_displaymath, None))
+    app.config.html_static_path.append(str(STATIC))
+    app.add_css_file("course.css")
+    app.connect("html-page-context", drop_thebe, priority=900)
+    app.connect("build-finished", drop_fontawesome_script)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

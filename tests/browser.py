@@ -1,0 +1,129 @@
+"""Drive the built book in headless Chromium (Debian's) with Playwright, offline."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+RAW_MATH = re.compile(r"\\\(|\\\[|(?<![\w$])\$(?!\s)[^$\n]{1,80}(?<!\s)\$(?![\w$])")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output readable
+        pass
+
+
+@contextmanager
+def serve(folder: Path):
+    """Serve ``folder`` on a free loopback port; yield the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class PageVisit:
+    """What loading one page did."""
+
+    url: str
+    errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    bytes: int = 0
+
+
+@contextmanager
+def browser():
+    """A headless Chromium from Debian's package; Playwright never downloads one."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def open_page(chromium, base: str, viewport: dict) -> tuple[Page, PageVisit]:
+    """A page whose requests outside ``base`` are blocked and recorded, with errors recorded."""
+    context = chromium.new_context(viewport=viewport)
+    page = context.new_page()
+    visit = PageVisit(base)
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(base) or url.startswith("data:") or url.startswith("blob:"):
+            request_route.continue_()
+        else:
+            visit.blocked.append(url)
+            request_route.abort()
+
+    def finished(request):
+        response = request.response()
+        if response is None:
+            return
+        if response.status >= 400:
+            visit.missing.append(f"{response.status} {request.url}")
+        try:
+            visit.bytes += len(response.body())
+        except Exception:  # redirects and aborted requests have no body
+            pass
+
+    page.route("**/*", route)
+    page.on("requestfinished", finished)
+    page.on("pageerror", lambda error: visit.errors.append(str(error)))
+    return page, visit
+
+
+def raw_math(page: Page) -> list[str]:
+    """Pieces of LaTeX left untypeset in the page's visible text (outside code)."""
+    text = page.evaluate(
+        """() => { const clone = document.querySelector('main, body').cloneNode(true);
+                   clone.querySelectorAll('pre, code, .highlight, script, style').forEach(e => e.remove());
+                   return clone.innerText; }"""
+    )
+    return RAW_MATH.findall(text)
+
+
+def operate_animations(page: Page) -> list[str]:
+    """Move every animation's slider and press its step button; return those that did not change."""
+    dead = []
+    players = page.locator("div.animation")
+    for index in range(players.count()):
+        player = players.nth(index)
+        player.scroll_into_view_if_needed()
+        image = player.locator("img").first
+        slider = player.locator("input[type=range]").first
+        before = image.get_attribute("src")
+        last = int(slider.get_attribute("max") or 0)
+        slider.evaluate("(s, v) => { s.value = v; s.dispatchEvent(new Event('input', {bubbles: true})); }", last)
+        after_slider = image.get_attribute("src")
+        player.locator("button[title='First frame']").click()
+        player.locator("button[title='Next frame']").click()
+        after_button = image.get_attribute("src")
+        if last == 0 or after_slider == before or after_button == after_slider:
+            dead.append(f"animation {index}")
+    return dead
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many pixels the page is wider than the viewport (0 when it fits)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
