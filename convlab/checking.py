@@ -12,9 +12,10 @@ from __future__ import annotations
 import importlib
 import inspect
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from IPython.display import display
 

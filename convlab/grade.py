@@ -30,7 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+", type=Path, help="exercise notebooks or folders of them")
     parser.add_argument("--json", action="store_true", help="print a machine-readable report instead of tables")
     parser.add_argument("--timeout", type=float, default=60, help="seconds one cell may run (default 60)")
-    parser.add_argument("--notebook-timeout", type=float, default=600, help="seconds one notebook may run (default 600)")
+    parser.add_argument(
+        "--notebook-timeout", type=float, default=600, help="seconds one notebook may run (default 600)"
+    )
     args = parser.parse_args(argv)
     if args.timeout <= 0 or args.notebook_timeout <= 0:
         parser.error("--timeout and --notebook-timeout must be positive")
@@ -51,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
             if slot.role == "check":
                 print(f"    checking exercise {slot.exercise}", file=sys.stderr, flush=True)
 
-        result = grade_notebook(path, cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout, progress=progress)
+        result = grade_notebook(
+            path, cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout, progress=progress
+        )
         results.append(result)
     print(to_json(results) if args.json else to_table(results))
     unreadable = [result for result in results if result.unreadable]

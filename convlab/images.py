@@ -51,7 +51,7 @@ def grayscale(image: np.ndarray) -> np.ndarray:
     image = np.asarray(image)
     if image.ndim != 3 or image.shape[2] not in (3, 4):
         raise ValueError(f"image must be H × W × 3 or H × W × 4, got shape {image.shape}")
-    return (image[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32))
+    return image[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 
 def to_nchw(image: np.ndarray) -> torch.Tensor:

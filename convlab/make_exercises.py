@@ -24,7 +24,9 @@ import nbformat
 
 from convlab import notebooks
 
-CODE_REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.DOTALL | re.MULTILINE)
+CODE_REGION = re.compile(
+    r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.DOTALL | re.MULTILINE
+)
 MARKDOWN_REGION = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.DOTALL)
 STUB = '{indent}raise NotImplementedError("Exercise {exercise}: replace this line with your answer")\n'
 ANSWER_TAG = "raises-exception"  # the stub raises: Run All, nbval and the book carry on past it
@@ -83,7 +85,9 @@ def to_exercises(solution: nbformat.NotebookNode, name: str) -> nbformat.Noteboo
             cell.metadata["convlab"] = {"role": "setup"}
     if pending:
         raise SolutionError(f"{name}: the solution in cell {pending[0]} has no check('N.k') cell after it")
-    exercise_ids = [c.metadata["convlab"]["exercise"] for c in cells if c.metadata.get("convlab", {}).get("role") == "check"]
+    exercise_ids = [
+        c.metadata["convlab"]["exercise"] for c in cells if c.metadata.get("convlab", {}).get("role") == "check"
+    ]
     if len(set(exercise_ids)) != len(exercise_ids):
         raise SolutionError(f"{name}: an exercise is checked twice: {exercise_ids}")
     notebook.metadata["convlab"] = {"notebook": Path(name).stem, "exercises": exercise_ids}

@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: chapters/ and solutions/)")
     parser.add_argument("--dry-run", action="store_true", help="execute and time, but do not save")
     args = parser.parse_args(argv)
-    paths = args.paths or notebooks.course_notebooks(notebooks.CHAPTERS) + notebooks.course_notebooks(notebooks.SOLUTIONS)
+    paths = args.paths or notebooks.course_notebooks(notebooks.CHAPTERS) + notebooks.course_notebooks(
+        notebooks.SOLUTIONS
+    )
     failed = 0
     for path in paths:
         if not path.is_file() or path.suffix != ".ipynb":

@@ -32,8 +32,15 @@ def test_notes_example_and_floor():
 
 @pytest.mark.parametrize(
     ("cin", "cout", "kernel", "bias", "groups"),
-    [(3, 10, 5, False, 1), (3, 10, 5, True, 1), (4, 32, (5, 3), True, 1), (32, 128, 5, True, 1),
-     (8, 16, 3, True, 4), (6, 6, (1, 7), False, 6), (1, 1, 1, True, 1)],
+    [
+        (3, 10, 5, False, 1),
+        (3, 10, 5, True, 1),
+        (4, 32, (5, 3), True, 1),
+        (32, 128, 5, True, 1),
+        (8, 16, 3, True, 4),
+        (6, 6, (1, 7), False, 6),
+        (1, 1, 1, True, 1),
+    ],
 )
 def test_conv_params_matches_conv2d(cin, cout, kernel, bias, groups):
     conv = nn.Conv2d(cin, cout, kernel, bias=bias, groups=groups)

@@ -14,7 +14,9 @@ NAMES = nb.names()
 def test_solutions_score_full_marks(name):
     result = grade_notebook(notebooks.SOLUTIONS / f"{name}.ipynb")
     assert result.exercises, "no exercises graded"
-    assert [(e.id, e.status) for e in result.exercises] == [(e.id, "passed") for e in result.exercises], result.exercises
+    assert [(e.id, e.status) for e in result.exercises] == [(e.id, "passed") for e in result.exercises], (
+        result.exercises
+    )
     assert result.score == result.max_score > 0
 
 
@@ -38,4 +40,3 @@ def test_wrong_answers_fail_with_a_friendly_message(name, tmp_path):
     for ex in result.exercises:
         assert ex.status == "failed", (ex.id, ex.status, ex.feedback)
         assert "Traceback" not in ex.feedback and 10 < len(ex.feedback) < 400
-

@@ -151,7 +151,9 @@ def test_cli_table_and_folder(tmp_path, capsys):
 )
 def test_cli_usage_errors_exit_2_with_one_line(tmp_path, make, message):
     path = make(tmp_path)
-    run = subprocess.run([sys.executable, "-m", "convlab.grade", str(path)], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "convlab.grade", str(path)], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 2
     errors = [line for line in run.stderr.splitlines() if line.startswith("convlab.grade:")]
     assert len(errors) == 1 and message in errors[0]

@@ -11,17 +11,25 @@ from convlab import make_exercises, notebooks
 
 
 def solution_notebook():
-    answer = new_code_cell("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION", metadata={"tags": ["hide-input"]})
+    answer = new_code_cell(
+        "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
+        metadata={"tags": ["hide-input"]},
+    )
     answer.outputs = [new_output("stream", name="stdout", text="hi\n")]
     answer.execution_count = 3
-    return new_notebook(cells=[
-        new_markdown_cell("(solutions-98)=\n# Solutions · Chapter 98: test\n\n<!-- BEGIN SOLUTION -->\nsecret\n<!-- END SOLUTION -->\nkept"),
-        new_code_cell("from convlab.checking import check"),
-        answer,
-        new_code_cell('check("98.1")'),
-        new_code_cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION"),
-        new_code_cell("check('98.2')"),
-    ])
+    return new_notebook(
+        cells=[
+            new_markdown_cell(
+                "(solutions-98)=\n# Solutions · Chapter 98: test\n\n"
+                "<!-- BEGIN SOLUTION -->\nsecret\n<!-- END SOLUTION -->\nkept"
+            ),
+            new_code_cell("from convlab.checking import check"),
+            answer,
+            new_code_cell('check("98.1")'),
+            new_code_cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION"),
+            new_code_cell("check('98.2')"),
+        ]
+    )
 
 
 def test_stubs_roles_and_cleared_outputs():
@@ -29,7 +37,10 @@ def test_stubs_roles_and_cleared_outputs():
     title, setup, answer, check1, value, check2 = nb.cells
     assert title.source.startswith("(exercises-98)=\n# Exercises · Chapter 98")
     assert "secret" not in title.source and "kept" in title.source
-    assert answer.source == 'def double(x):\n    raise NotImplementedError("Exercise 98.1: replace this line with your answer")'
+    assert (
+        answer.source
+        == 'def double(x):\n    raise NotImplementedError("Exercise 98.1: replace this line with your answer")'
+    )
     assert value.source.startswith('raise NotImplementedError("Exercise 98.2')
     assert "return 2 * x" not in nbformat.writes(nb) and "42" not in nbformat.writes(nb)
     assert answer.outputs == [] and answer.execution_count is None

@@ -17,7 +17,12 @@ def test_the_same_notebooks_in_every_folder():
     names = {folder: [p.name for p in notebooks.course_notebooks(ROOT / folder)] for folder in FOLDERS}
     assert names["chapters"] == names["solutions"] == names["exercises"]
     assert [name[:2] for name in names["chapters"]] == [f"{n:02d}" for n in range(1, 9)]
-    stray = [p.name for folder in FOLDERS for p in (ROOT / folder).glob("*.ipynb") if not notebooks.NOTEBOOK_NAME.match(p.name)]
+    stray = [
+        p.name
+        for folder in FOLDERS
+        for p in (ROOT / folder).glob("*.ipynb")
+        if not notebooks.NOTEBOOK_NAME.match(p.name)
+    ]
     assert stray == [], "notebooks must be named NN-kebab-slug.ipynb"
 
 
@@ -28,17 +33,24 @@ def test_page_starts_with_its_label(path):
     assert first.cell_type == "markdown" and notebooks.source(first).startswith(label)
 
 
-@pytest.mark.parametrize("path", [p for p in ALL if p.parent.name != "exercises"], ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", [p for p in ALL if p.parent.name != "exercises"], ids=lambda p: f"{p.parent.name}/{p.name}"
+)
 def test_every_code_cell_was_executed(path):
     """nbval silently skips a cell with no stored execution, so it would go unchecked."""
     unexecuted = [
-        index for index, cell in enumerate(notebooks.read(path).cells)
+        index
+        for index, cell in enumerate(notebooks.read(path).cells)
         if cell.cell_type == "code" and notebooks.source(cell).strip() and cell.get("execution_count") is None
     ]
-    assert unexecuted == [], f"cells {unexecuted} were never executed: python -m convlab.run_notebooks {path.relative_to(ROOT)}"
+    assert unexecuted == [], (
+        f"cells {unexecuted} were never executed: python -m convlab.run_notebooks {path.relative_to(ROOT)}"
+    )
 
 
-@pytest.mark.parametrize("path", [p for p in ALL if p.parent.name != "exercises"], ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", [p for p in ALL if p.parent.name != "exercises"], ids=lambda p: f"{p.parent.name}/{p.name}"
+)
 def test_no_trailing_semicolon_hides_output(path):
     """nbval runs without history: a trailing ';' does not hide output there."""
     cells = [c for c in notebooks.read(path).cells if c.cell_type == "code"]

@@ -21,7 +21,7 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
-_FONTAWESOME_JS = re.compile(r'[ \t]*<(?:script|link)[^>]*scripts/fontawesome\.js[^>]*>(?:</script>)?\n?')
+_FONTAWESOME_JS = re.compile(r"[ \t]*<(?:script|link)[^>]*scripts/fontawesome\.js[^>]*>(?:</script>)?\n?")
 
 
 def _mathml(latex: str, display: str, node: nodes.Node) -> str:
@@ -64,6 +64,7 @@ def drop_fontawesome_script(app: Sphinx, exception: Exception | None) -> None:
 
 def drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Leave sphinx-thebe's scripts and styles out of the page."""
+
     def is_thebe(asset) -> bool:
         return "thebe" in str(getattr(asset, "filename", "") or "") or "THEBE_JS_URL" in str(
             getattr(asset, "attributes", {}).get("body", "")

@@ -70,11 +70,17 @@ def identify(notebook: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
     claimed = notebook.metadata.get("convlab", {}).get("notebook")
     if claimed in names:
         stem = Path(path).stem
-        note = f"this file holds the exercises of {claimed}, not {stem}: graded as {claimed}" if stem in names and stem != claimed else ""
+        note = (
+            f"this file holds the exercises of {claimed}, not {stem}: graded as {claimed}"
+            if stem in names and stem != claimed
+            else ""
+        )
         return claimed, note
     if Path(path).stem in names:
         return Path(path).stem, ""
-    raise NotGradable("this notebook does not belong to the course (no course metadata, and its name is not an exercise notebook's)")
+    raise NotGradable(
+        "this notebook does not belong to the course (no course metadata, and its name is not an exercise notebook's)"
+    )
 
 
 def canonical(name: str) -> nbformat.NotebookNode:

@@ -52,7 +52,7 @@ def run_cells(slots: list[Slot], *, cell_timeout: float, notebook_timeout: float
         )
         start = time.monotonic()
         with client.setup_kernel():
-            for index, (cell, run) in enumerate(zip(notebook.cells, runs)):
+            for index, (cell, run) in enumerate(zip(notebook.cells, runs, strict=True)):
                 if time.monotonic() - start > notebook_timeout:
                     break
                 if progress:

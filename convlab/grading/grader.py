@@ -26,7 +26,9 @@ def grade_paths(paths: list[Path]) -> list[Path]:
     return found
 
 
-def grade_notebook(path: Path, *, cell_timeout: float = 60, notebook_timeout: float = 600, progress=None) -> NotebookResult:
+def grade_notebook(
+    path: Path, *, cell_timeout: float = 60, notebook_timeout: float = 600, progress=None
+) -> NotebookResult:
     """Grade the notebook at ``path`` in a fresh kernel; the file itself is only read."""
     result = NotebookResult(str(path))
     try:
@@ -55,7 +57,9 @@ def _ungradable(result: NotebookResult, path: Path, problem: NotGradable) -> Not
     if name is None:
         result.exercises = [ExerciseResult("notebook", "error", 0.0, 0.0, str(problem))]
     else:
-        result.exercises = [ExerciseResult(ex, "error", 0.0, _max_points(ex), str(problem)) for ex in _exercise_ids(name)]
+        result.exercises = [
+            ExerciseResult(ex, "error", 0.0, _max_points(ex), str(problem)) for ex in _exercise_ids(name)
+        ]
     return result
 
 
@@ -84,7 +88,9 @@ def _grade_exercise(exercise_id: str, runs: list[CellRun], cell_timeout: float) 
     for run in mine:
         if run.slot.role in ("answer", "extra") and run.state == "timed out":
             where = "your answer cell" if run.slot.role == "answer" else "a cell you added"
-            return verdict("timed out", f"{where} ran longer than {cell_timeout:g} s and was stopped — look for an endless loop.")
+            return verdict(
+                "timed out", f"{where} ran longer than {cell_timeout:g} s and was stopped — look for an endless loop."
+            )
         if run.slot.role == "answer" and run.state == "error":
             error = run.error()
             if error.get("ename") == "NotImplementedError":
@@ -94,14 +100,19 @@ def _grade_exercise(exercise_id: str, runs: list[CellRun], cell_timeout: float) 
     if check is None:
         return verdict("error", "the course has no check cell for this exercise.")
     if check.state == "timed out":
-        return verdict("timed out", f"checking your answer took longer than {cell_timeout:g} s — look for an endless loop.")
+        return verdict(
+            "timed out", f"checking your answer took longer than {cell_timeout:g} s — look for an endless loop."
+        )
     if check.state == "not run":
         return verdict("timed out", "the notebook's time limit ran out before this exercise was checked.")
     if check.state == "kernel died":
         return verdict("error", "the Python kernel died while checking this exercise (out of memory, or os._exit?).")
     record = next((out["metadata"][RESULT_KEY] for out in check.outputs if RESULT_KEY in out.get("metadata", {})), None)
     if record is None or record.get("exercise") != exercise_id:
-        return verdict("error", "the check did not report a result: " + (_describe_cell_error(check) if check.error() else "no output."))
+        return verdict(
+            "error",
+            "the check did not report a result: " + (_describe_cell_error(check) if check.error() else "no output."),
+        )
     return verdict(record["status"], record["feedback"])
 
 

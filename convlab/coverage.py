@@ -1,0 +1,152 @@
+"""Which input pixels a convolution's windows visit, and how often.
+
+All sizes come from :func:`convlab.arith.conv_output_size`, so the maps agree with
+``nn.Conv2d`` (the tests check them against ``F.unfold``/``F.fold`` and autograd).
+
+* :func:`window_starts` — where each window starts along one axis (padded coordinates).
+* :func:`coverage_map` — for every real input pixel, how many windows contain it.
+* :func:`real_pixels_per_window` — for every output cell, how many real (not padding) pixels
+  its window touches.
+* :func:`never_visited` — how many input pixels no window ever touches.
+* :func:`multiply_adds` — multiply-adds of one input/output channel pair.
+* :func:`draw_coverage` — a coverage map as a heat map, unvisited pixels outlined.
+
+``size`` is an int or an ``(h, w)`` pair; ``kernel_size``, ``stride``, ``padding`` and
+``dilation`` are ints or pairs, with ``nn.Conv2d``'s meaning (``padding`` per side).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from convlab._validate import integer, pair
+from convlab.arith import conv_output_size
+from convlab.grids import draw_grid
+
+__all__ = [
+    "coverage_map",
+    "draw_coverage",
+    "multiply_adds",
+    "never_visited",
+    "real_pixels_per_window",
+    "window_starts",
+]
+
+
+def window_starts(size, kernel_size, stride=1, padding=0, dilation=1) -> list[int]:
+    """Start (first padded index) of every window along one axis.
+
+    There are ``conv_output_size(...)`` of them, ``stride`` apart, starting at 0 in the
+    padded input (so the first real pixel is at index ``padding``).
+
+    >>> window_starts(7, 3, stride=2)
+    [0, 2, 4]
+    """
+    stride = integer("stride", stride, minimum=1)
+    count = conv_output_size(size, kernel_size, stride=stride, padding=padding, dilation=dilation)
+    return [i * stride for i in range(count)]
+
+
+def _axis_hits(size: int, kernel: int, stride: int, padding: int, dilation: int) -> np.ndarray:
+    """(windows × padded size) 0/1 matrix: which padded positions each window touches."""
+    starts = window_starts(size, kernel, stride, padding, dilation)
+    hits = np.zeros((len(starts), size + 2 * padding), dtype=np.int64)
+    for row, start in enumerate(starts):
+        hits[row, start : start + dilation * (kernel - 1) + 1 : dilation] = 1
+    return hits
+
+
+def _axes(size, kernel_size, stride, padding, dilation) -> list[tuple[int, int, int, int, int]]:
+    sizes = pair("size", size, minimum=1)
+    kernels = pair("kernel_size", kernel_size, minimum=1)
+    strides = pair("stride", stride, minimum=1)
+    paddings = pair("padding", padding, minimum=0)
+    dilations = pair("dilation", dilation, minimum=1)
+    return list(zip(sizes, kernels, strides, paddings, dilations, strict=True))
+
+
+def coverage_map(size, kernel_size, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """How many windows contain each real input pixel: an int array of shape ``(h, w)``.
+
+    The windows form a grid (row starts × column starts), so the count at ``(i, j)`` is the
+    count of row windows holding row ``i`` times that of column windows holding column ``j``.
+    A 0 is a pixel that never reaches the output.
+
+    >>> coverage_map(5, 3)[0].tolist()
+    [1, 2, 3, 2, 1]
+    """
+    counts = []
+    for n, k, s, p, d in _axes(size, kernel_size, stride, padding, dilation):
+        counts.append(_axis_hits(n, k, s, p, d).sum(axis=0)[p : p + n])
+    return np.outer(counts[0], counts[1])
+
+
+def real_pixels_per_window(size, kernel_size, stride=1, padding=0, dilation=1) -> np.ndarray:
+    """How many real (not padding) input pixels each output cell's window touches.
+
+    An int array with the output's shape; ``kh * kw`` where the window lies inside the image,
+    less where it hangs over the padded border.
+
+    >>> real_pixels_per_window(3, 3, padding=1).tolist()
+    [[4, 6, 4], [6, 9, 6], [4, 6, 4]]
+    """
+    counts = []
+    for n, k, s, p, d in _axes(size, kernel_size, stride, padding, dilation):
+        counts.append(_axis_hits(n, k, s, p, d)[:, p : p + n].sum(axis=1))
+    return np.outer(counts[0], counts[1])
+
+
+def never_visited(size, kernel_size, stride=1, padding=0, dilation=1) -> int:
+    """Number of input pixels that no window touches (they cannot affect the output).
+
+    >>> never_visited(7, 3, stride=3)  # windows 0-2 and 3-5: column 6 is never read
+    13
+    """
+    return int((coverage_map(size, kernel_size, stride, padding, dilation) == 0).sum())
+
+
+def multiply_adds(size, kernel_size, stride=1, padding=0, dilation=1) -> int:
+    """Multiply-adds of one input channel → one output channel: outputs × ``kh * kw``.
+
+    Multiply by ``in_channels * out_channels`` (and the batch) for a whole layer.
+
+    >>> multiply_adds(5, 3, padding=1)
+    225
+    """
+    (kh, kw) = pair("kernel_size", kernel_size, minimum=1)
+    outputs = 1
+    for n, k, s, p, d in _axes(size, kernel_size, stride, padding, dilation):
+        outputs *= conv_output_size(n, k, stride=s, padding=p, dilation=d)
+    return outputs * kh * kw
+
+
+def draw_coverage(
+    ax: Axes,
+    counts,
+    *,
+    title: str | None = None,
+    vmax: float | None = None,
+    numbers: bool = True,
+) -> Axes:
+    """Draw a coverage map (from :func:`coverage_map`) as a heat map on ``ax``.
+
+    Cells are shaded by count (``vmax`` fixes the top of the colour scale, so several maps
+    can share it) and pixels no window visits (count 0) are outlined in red.
+    """
+    array = np.asarray(counts)
+    if array.ndim != 2 or array.size == 0:
+        raise ValueError(f"counts must be a non-empty 2-D array, got shape {array.shape}")
+    if not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(f"counts must hold integers (window counts), got dtype {array.dtype}")
+    unvisited = {(int(r), int(c)) for r, c in zip(*np.nonzero(array == 0), strict=True)}
+    return draw_grid(
+        ax,
+        array,
+        highlight=unvisited or None,
+        title=title,
+        cmap="Oranges",
+        vmin=0,
+        vmax=vmax if vmax is not None else max(1, int(array.max())),
+        fmt="{:g}" if numbers else None,
+    )

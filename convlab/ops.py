@@ -1,0 +1,152 @@
+"""Convolution from scratch: the readable loop version, im2col, and im2col + one matrix multiply.
+
+Every function takes and returns torch tensors with the semantics of
+``torch.nn.functional.conv2d`` / ``unfold`` (zero padding, cross-correlation: the kernel is
+not flipped), but none of them calls those functions: they are built from slicing, sums and
+``@``, so autograd flows through them too.
+
+* :func:`conv2d_loops` — two loops over the output rows and columns; at each position the
+  window is multiplied with every kernel and summed.
+* :func:`im2col` — every window becomes one column of a matrix, shape (N, C·kH·kW, L).
+* :func:`conv2d_im2col` — the kernels as rows of a matrix, times :func:`im2col`: one
+  matrix multiply computes the whole layer.
+
+Input ``x`` is (N, C, H, W) (a batch is required; add one with ``x.unsqueeze(0)``), ``weight``
+is (O, C, kH, kW) and ``bias`` is (O,) or ``None``; ``stride``, ``padding`` (per side) and
+``dilation`` are an int or an ``(h, w)`` pair.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from convlab._validate import pair
+from convlab.arith import conv_output_size
+
+__all__ = ["conv2d_im2col", "conv2d_loops", "im2col"]
+
+
+def _check_tensor(name: str, value, ndim: int, layout: str) -> torch.Tensor:
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor of shape {layout}, got {type(value).__name__}")
+    if value.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D {layout}, got shape {tuple(value.shape)}")
+    return value
+
+
+def _check_conv(x, weight, bias) -> None:
+    _check_tensor("x", x, 4, "(N, C, H, W)")
+    _check_tensor("weight", weight, 4, "(O, C, kH, kW)")
+    if weight.shape[1] != x.shape[1]:
+        raise ValueError(
+            f"weight has {weight.shape[1]} input channels (shape {tuple(weight.shape)}) but x has "
+            f"{x.shape[1]} (shape {tuple(x.shape)}): a kernel's depth must equal the input's channels"
+        )
+    if bias is not None:
+        _check_tensor("bias", bias, 1, "(O,)")
+        if bias.shape[0] != weight.shape[0]:
+            raise ValueError(
+                f"bias has shape {tuple(bias.shape)} but weight {tuple(weight.shape)} has "
+                f"{weight.shape[0]} kernels: bias needs one value per kernel"
+            )
+
+
+def _output_size(x: torch.Tensor, kernel, stride, padding, dilation) -> tuple[int, int]:
+    """(out_h, out_w), raising a ValueError that names x's shape when the output would be empty."""
+    try:
+        return tuple(
+            conv_output_size(x.shape[2 + axis], kernel[axis], stride[axis], padding[axis], dilation[axis])
+            for axis in (0, 1)
+        )
+    except ValueError as error:
+        raise ValueError(
+            f"x of shape {tuple(x.shape)} with kernel_size={kernel}, stride={stride}, padding={padding}, "
+            f"dilation={dilation}: {error}"
+        ) from None
+
+
+def _pad(x: torch.Tensor, padding: tuple[int, int]) -> torch.Tensor:
+    """Zero-pad the last two axes by ``padding`` on each side."""
+    ph, pw = padding
+    if ph == pw == 0:
+        return x
+    n, c, h, w = x.shape
+    padded = x.new_zeros((n, c, h + 2 * ph, w + 2 * pw))
+    padded[:, :, ph : ph + h, pw : pw + w] = x
+    return padded
+
+
+def conv2d_loops(x, weight, bias=None, stride=1, padding=0, dilation=1) -> torch.Tensor:
+    """A convolution layer as two loops over output positions — the readable version.
+
+    For each output position ``(i, j)`` it cuts the window out of the padded input and takes
+    its dot product with every kernel. Same result as ``F.conv2d(x, weight, bias, stride,
+    padding, dilation)``, just slower.
+    """
+    _check_conv(x, weight, bias)
+    stride, padding, dilation = pair("stride", stride, minimum=1), pair("padding", padding, minimum=0), pair(
+        "dilation", dilation, minimum=1
+    )
+    kh, kw = weight.shape[2], weight.shape[3]
+    out_h, out_w = _output_size(x, (kh, kw), stride, padding, dilation)
+    xp = _pad(x, padding)
+    out = x.new_zeros((x.shape[0], weight.shape[0], out_h, out_w), dtype=torch.result_type(x, weight))
+    span_h, span_w = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1
+    for i in range(out_h):  # slide top to bottom …
+        for j in range(out_w):  # … and left to right
+            top, left = i * stride[0], j * stride[1]
+            window = xp[:, :, top : top + span_h : dilation[0], left : left + span_w : dilation[1]]  # (N, C, kH, kW)
+            products = window.unsqueeze(1) * weight  # (N, O, C, kH, kW): every kernel meets the window
+            out[:, :, i, j] = products.sum(dim=(2, 3, 4))
+    if bias is not None:
+        out = out + bias.view(1, -1, 1, 1)
+    return out
+
+
+def im2col(x, kernel_size, stride=1, padding=0, dilation=1) -> torch.Tensor:
+    """Unfold every window of ``x`` into a column: (N, C, H, W) → (N, C·kH·kW, L).
+
+    ``L = out_h · out_w`` windows, in row-major order; each column lists the window's values
+    channel by channel, row by row — the layout of ``torch.nn.functional.unfold``. Instead
+    of looping over the L windows it loops over the kH·kW kernel offsets, each a strided slice
+    of the whole input.
+    """
+    _check_tensor("x", x, 4, "(N, C, H, W)")
+    kernel = pair("kernel_size", kernel_size, minimum=1)
+    stride, padding, dilation = pair("stride", stride, minimum=1), pair("padding", padding, minimum=0), pair(
+        "dilation", dilation, minimum=1
+    )
+    out_h, out_w = _output_size(x, kernel, stride, padding, dilation)
+    xp = _pad(x, padding)
+    n, c = x.shape[:2]
+    slices = []
+    for a in range(kernel[0]):
+        for b in range(kernel[1]):
+            top, left = a * dilation[0], b * dilation[1]
+            # input pixel under kernel cell (a, b), for every window at once: (N, C, out_h, out_w)
+            bottom, right = top + stride[0] * (out_h - 1) + 1, left + stride[1] * (out_w - 1) + 1
+            slices.append(xp[:, :, top : bottom : stride[0], left : right : stride[1]])
+    columns = torch.stack(slices, dim=2)  # (N, C, kH·kW, out_h, out_w)
+    return columns.reshape(n, c * kernel[0] * kernel[1], out_h * out_w)
+
+
+def conv2d_im2col(x, weight, bias=None, stride=1, padding=0, dilation=1) -> torch.Tensor:
+    """A convolution layer as one matrix multiply: ``W (O, C·kH·kW) @ im2col(x) (C·kH·kW, L)``.
+
+    Each kernel, flattened, is a row; each window, flattened, is a column; their product holds
+    every output value. The result is reshaped to (N, O, out_h, out_w) and the bias added.
+    """
+    _check_conv(x, weight, bias)
+    stride, padding, dilation = pair("stride", stride, minimum=1), pair("padding", padding, minimum=0), pair(
+        "dilation", dilation, minimum=1
+    )
+    kernel = (weight.shape[2], weight.shape[3])
+    out_h, out_w = _output_size(x, kernel, stride, padding, dilation)
+    columns = im2col(x, kernel, stride, padding, dilation)  # (N, C·kH·kW, L)
+    rows = weight.reshape(weight.shape[0], -1)  # (O, C·kH·kW): one kernel per row
+    rows = rows.expand(x.shape[0], -1, -1)  # the same rows for every image (a view, no copy)
+    if bias is None:
+        out = torch.bmm(rows, columns)  # (N, O, L)
+    else:  # bias + rows @ columns in one call; a plain `rows @ columns` can take a slower path
+        out = torch.baddbmm(bias.view(1, -1, 1), rows, columns)
+    return out.reshape(x.shape[0], weight.shape[0], out_h, out_w)

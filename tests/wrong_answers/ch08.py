@@ -1,0 +1,36 @@
+"""Plausible wrong answers to chapter 8's exercises; each must fail its check with a friendly message."""
+
+WRONG_ANSWERS: dict[str, str] = {
+    # the depthwise part counted as a full 32 → 32 convolution (groups forgotten)
+    "8.1": '''standard_params = conv_params(32, 64, 3, bias=False)
+separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, bias=False)
+''',
+    # averaged instead of summed: the bias is added at every position, so its gradient adds up
+    "8.2": '''def bias_grad(grad_output):
+    return grad_output.mean(dim=(0, 2, 3))
+''',
+    # only the first sample of the batch
+    "8.3": '''def weight_grad(x, grad_output, kernel_size, stride=1, padding=0):
+    cols = F.unfold(x, kernel_size, stride=stride, padding=padding)
+    n, o = grad_output.shape[:2]
+    dw = grad_output.reshape(n, o, -1)[0] @ cols[0].T
+    return dw.reshape(o, x.shape[1], kernel_size, kernel_size)
+''',
+    # the reduction ratio applied the wrong way: the hidden layer grows instead of shrinking
+    "8.4": '''class SEBlock(nn.Module):
+    def __init__(self, channels, reduction):
+        super().__init__()
+        hidden = channels * reduction
+        self.excite = nn.Sequential(nn.Linear(channels, hidden), nn.ReLU(), nn.Linear(hidden, channels), nn.Sigmoid())
+
+    def forward(self, x):
+        weights = self.excite(x.mean(dim=(2, 3)))
+        return x * weights[:, :, None, None]
+''',
+    # ceil_mode rounds up, but the window that would start past the input is not dropped
+    "8.5": '''def pool_out(size, kernel_size, stride, ceil_mode=False):
+    if not ceil_mode:
+        return (size - kernel_size) // stride + 1
+    return -(-(size - kernel_size) // stride) + 1
+''',
+}
