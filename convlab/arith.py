@@ -6,7 +6,7 @@ from math import prod
 
 from convlab._validate import integer, pair
 
-__all__ = ["conv_output_size", "conv_params", "linear_params"]
+__all__ = ["conv_output_size", "conv_params", "linear_params", "receptive_field"]
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1) -> int:
@@ -70,3 +70,37 @@ def linear_params(in_features, out_features, bias=True) -> int:
     if not isinstance(bias, bool):
         raise TypeError(f"bias must be True or False, got {bias!r}")
     return out_features * in_features + (out_features if bias else 0)
+
+
+def receptive_field(layers) -> int:
+    """Side length of the input region that one output pixel of the last layer sees.
+
+    ``layers`` is a sequence of ``(kernel_size, stride)`` or ``(kernel_size, stride,
+    dilation)`` tuples, first layer first. Walking from the input up, each layer widens the
+    field by ``dilation * (kernel_size - 1)`` steps of its input, and one step of its input
+    is the product of the strides of the layers below it (its *jump*)::
+
+        r = 1 + sum_l dilation_l * (kernel_size_l - 1) * (stride_1 * ... * stride_{l-1})
+
+    Padding moves the field but does not change its size. An empty stack sees one pixel.
+
+    >>> receptive_field([(3, 1), (3, 1)])
+    5
+    >>> receptive_field([(3, 2), (3, 2), (3, 1, 2)])
+    23
+    """
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+        raise TypeError(f"layers must be a sequence of (kernel_size, stride[, dilation]) tuples, got {layers!r}")
+    field, jump = 1, 1
+    for index, layer in enumerate(layers):
+        where = f"layers[{index}] (layer index {index})"
+        if not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3):
+            raise ValueError(
+                f"{where} must be a (kernel_size, stride) or (kernel_size, stride, dilation) tuple, got {layer!r}"
+            )
+        kernel_size = integer(f"kernel_size of {where}", layer[0], minimum=1)
+        stride = integer(f"stride of {where}", layer[1], minimum=1)
+        dilation = integer(f"dilation of {where}", layer[2], minimum=1) if len(layer) == 3 else 1
+        field += dilation * (kernel_size - 1) * jump
+        jump *= stride
+    return field

@@ -33,6 +33,7 @@ def execute(path: Path, *, timeout: int = CELL_TIMEOUT) -> tuple[object, float]:
         extra_arguments=["--log-level=ERROR"],  # not the kernel's start-up warnings
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,
+        record_timing=False,  # per-cell timestamps would make every run a diff
     )
     start = time.perf_counter()
     client.execute()

@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
 from convlab import grade
@@ -114,7 +115,7 @@ def test_foreign_notebook_is_reported(tmp_path):
 def test_tens_of_megabytes_of_output(tmp_path, exercise_ids):
     learner = nb.solution(NAME)
     answer = nb.answer_cells(learner)[exercise_ids[0]]
-    answer.outputs = [{"output_type": "stream", "name": "stdout", "text": "x" * 30_000_000}]
+    answer.outputs = [nbformat.v4.new_output("stream", name="stdout", text="x" * 30_000_000)]
     answer.source += "\nprint('y' * 20_000_000)"
     result = graded(learner, tmp_path)
     assert set(statuses(result).values()) == {"passed"}

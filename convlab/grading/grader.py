@@ -12,7 +12,7 @@ from convlab.grading.execute import CellRun, run_cells, traceback_text
 from convlab.grading.report import ExerciseResult, NotebookResult
 
 _LINE = re.compile(r"(?:line|Line) (\d+)")
-_CELL_FILE = re.compile(r"\s*\([^()]*\.py, line \d+\)")  # "(1709462748.py, line 1)" in SyntaxErrors
+_CELL_FILE = re.compile(r"\s*\((?:[^()]*\.py|<\w+>), line \d+\)")  # "(1709462748.py, line 1)" in SyntaxErrors
 
 
 def grade_paths(paths: list[Path]) -> list[Path]:
