@@ -16,15 +16,15 @@ __all__ = ["scrubber"]
 _RANDOM_ID = re.compile(r"[0-9a-f]{32}")  # to_jshtml names its elements with uuid4().hex
 # to_jshtml links Font Awesome 4 from a CDN for its button icons; plain characters need nothing.
 _CDN_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>\s*")
-_ICONS = {
+_ICONS = {  # characters every common font has (the media-control block ⏮⏸⏭ often is missing)
     "fa-minus": "−",
-    "fa-fast-backward": "⏮\ufe0e",
-    "fa-step-backward": "◂",
-    "fa-play fa-flip-horizontal": "◀\ufe0e",
-    "fa-pause": "⏸\ufe0e",
-    "fa-play": "▶\ufe0e",
-    "fa-step-forward": "▸",
-    "fa-fast-forward": "⏭\ufe0e",
+    "fa-fast-backward": "«",
+    "fa-step-backward": "‹",
+    "fa-play fa-flip-horizontal": "◀",
+    "fa-pause": "||",
+    "fa-play": "▶",
+    "fa-step-forward": "›",
+    "fa-fast-forward": "»",
     "fa-plus": "+",
 }
 _ICON = re.compile(r'<i class="fa (' + "|".join(map(re.escape, _ICONS)) + r')"></i>')

@@ -53,7 +53,6 @@ class PageVisit:
     errors: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    bytes: int = 0
 
 
 @contextmanager
@@ -68,34 +67,34 @@ def browser():
 
 
 def open_page(chromium, base: str, viewport: dict) -> tuple[Page, PageVisit]:
-    """A page whose requests outside ``base`` are blocked and recorded, with errors recorded."""
+    """A page that records its errors, its requests outside ``base`` and its missing files."""
     context = chromium.new_context(viewport=viewport)
     page = context.new_page()
     visit = PageVisit(base)
 
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(base) or url.startswith("data:") or url.startswith("blob:"):
-            request_route.continue_()
-        else:
-            visit.blocked.append(url)
-            request_route.abort()
+    def outside(url: str) -> bool:
+        return not url.startswith((base, "data:", "blob:", "about:"))
 
-    def finished(request):
-        response = request.response()
-        if response is None:
-            return
+    def failed(request) -> None:
+        (visit.blocked if outside(request.url) else visit.missing).append(request.url)
+
+    def responded(response) -> None:
         if response.status >= 400:
-            visit.missing.append(f"{response.status} {request.url}")
-        try:
-            visit.bytes += len(response.body())
-        except Exception:  # redirects and aborted requests have no body
-            pass
+            visit.missing.append(f"{response.status} {response.url}")
 
-    page.route("**/*", route)
-    page.on("requestfinished", finished)
+    page.on("request", lambda request: visit.blocked.append(request.url) if outside(request.url) else None)
+    page.on("requestfailed", failed)
+    page.on("response", responded)
     page.on("pageerror", lambda error: visit.errors.append(str(error)))
     return page, visit
+
+
+def page_weight(page: Page) -> int:
+    """Bytes of the page and everything it loaded (the local server sends them uncompressed)."""
+    return page.evaluate(
+        """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+                 .reduce((total, entry) => total + (entry.encodedBodySize || 0), 0)"""
+    )
 
 
 def raw_math(page: Page) -> list[str]:
