@@ -71,13 +71,20 @@ def test_internal_links_resolve(built_book):
 
 
 @pytest.fixture(scope="module")
-def site(built_book):
+def chromium():
+    """One headless Chromium for this module (Playwright allows one sync session at a time)."""
     if not Path(browser.CHROMIUM).exists():
         message = f"the browser tests need Chromium at {browser.CHROMIUM} (Debian: apt-get install chromium)"
         if os.environ.get("CI"):
             pytest.fail(message)  # CI installs it in .ci/run: a missing browser is a broken CI
         pytest.skip(message)
-    with browser.serve(built_book) as base, browser.browser() as chromium:
+    with browser.browser() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def site(built_book, chromium):
+    with browser.serve(built_book) as base:
         yield base, chromium
 
 
@@ -140,17 +147,15 @@ def test_search_finds_the_stride_chapter(site):
     page.context.close()
 
 
-def test_the_browser_checks_can_fail(tmp_path):
+def test_the_browser_checks_can_fail(tmp_path, chromium):
     """A page with every fault the checks look for: each one is caught."""
-    if not Path(browser.CHROMIUM).exists():
-        pytest.skip(f"needs Chromium at {browser.CHROMIUM}")
     (tmp_path / "bad.html").write_text(
         '<html><body><main><p>Raw math: $x^2$ and \\\\(y\\\\)</p>'
         '<div style="width: 900px">wide</div>'
         '<img src="missing.png"><script src="https://cdn.example.org/lib.js"></script>'
         "<script>undefinedFunction()</script></main></body></html>"
     )
-    with browser.serve(tmp_path) as base, browser.browser() as chromium:
+    with browser.serve(tmp_path) as base:
         page, visit = browser.open_page(chromium, base, browser.PHONE)
         page.goto(base + "bad.html", wait_until="load")
         assert any("cdn.example.org" in url for url in visit.blocked)

@@ -74,3 +74,33 @@ def test_cross_references_use_labels_not_paths():
     for path in ALL + sorted((ROOT / "book").glob("*.md")):
         text = path.read_text(encoding="utf-8")
         assert not pattern.search(text), f"{path.name} links to a file path; use {{ref}} with a label"
+
+
+@pytest.mark.parametrize("path", notebooks.course_notebooks(ROOT / "chapters"), ids=lambda p: p.name)
+def test_chapter_links_glossary_and_its_exercises(path):
+    cells = [notebooks.source(c) for c in notebooks.read(path).cells if c.cell_type == "markdown"]
+    number = path.name[:2]
+    assert "{term}`" in "".join(cells), "a chapter links the notes' terms to the glossary"
+    assert f"{{ref}}`exercises-{number}`" in cells[-1], "the last cell links to the chapter's exercises"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for folder in ("exercises", "solutions") for p in notebooks.course_notebooks(ROOT / folder)],
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_exercise_pages_link_back_to_their_chapter(path):
+    first = notebooks.source(notebooks.read(path).cells[0])
+    assert f"{{ref}}`chapter-{path.name[:2]}`" in first
+
+
+@pytest.mark.parametrize("path", notebooks.course_notebooks(ROOT / "chapters"), ids=lambda p: p.name)
+def test_live_widgets_stay_out_of_the_html(path):
+    """A live ipywidgets cell is a dead control in the book: it must be removed there."""
+    for cell in notebooks.read(path).cells:
+        views = [
+            out for out in cell.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+        ]
+        if views:
+            tags = cell.metadata.get("tags", [])
+            assert "remove-cell" in tags and "nbval-ignore-output" in tags, notebooks.source(cell)[:80]
