@@ -42,7 +42,8 @@ def test_stubs_roles_and_cleared_outputs():
         == 'def double(x):\n    raise NotImplementedError("Exercise 98.1: replace this line with your answer")'
     )
     assert value.source.startswith('raise NotImplementedError("Exercise 98.2')
-    assert "return 2 * x" not in nbformat.writes(nb) and "42" not in nbformat.writes(nb)
+    text = nbformat.writes(nb)
+    assert "return 2 * x" not in text and "answer = 42" not in text and "secret" not in text
     assert answer.outputs == [] and answer.execution_count is None
     assert answer.metadata.tags == ["raises-exception"]  # hide-input is for the solutions page only
     assert [c.metadata.convlab.get("role") for c in nb.cells] == ["text", "setup", "answer", "check", "answer", "check"]
