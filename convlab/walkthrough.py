@@ -16,6 +16,7 @@ from matplotlib import pyplot as plt
 
 from convlab._validate import integer, pair
 from convlab.anim import scrubber
+from convlab.arith import conv_output_size
 from convlab.grids import _as_2d, draw_conv_step
 
 __all__ = ["step_products", "walkthrough_player", "walkthrough_widget"]
@@ -37,10 +38,8 @@ def step_products(x, kernel, step: int, *, stride=1, padding=0, dilation=1) -> t
     dh, dw = pair("dilation", dilation, minimum=1)
     padded = np.pad(image, ((ph, ph), (pw, pw)))
     kh, kw = weights.shape
-    out_h = (padded.shape[0] - dh * (kh - 1) - 1) // sh + 1
-    out_w = (padded.shape[1] - dw * (kw - 1) - 1) // sw + 1
-    if out_h < 1 or out_w < 1:
-        raise ValueError(f"the output would be empty: kernel {weights.shape} does not fit in the padded input")
+    out_h = conv_output_size(padded.shape[0], kh, sh, 0, dh)
+    out_w = conv_output_size(padded.shape[1], kw, sw, 0, dw)
     step = integer("step", step, minimum=0)
     if step >= out_h * out_w:
         raise ValueError(f"step must be below {out_h * out_w} (the output has {out_h}×{out_w} cells), got {step}")
@@ -55,12 +54,8 @@ def _steps(x, kernel, stride, padding, dilation) -> int:
     image, weights = _as_2d(x, "x"), _as_2d(kernel, "kernel")
     (sh, sw), (ph, pw) = pair("stride", stride, minimum=1), pair("padding", padding, minimum=0)
     dh, dw = pair("dilation", dilation, minimum=1)
-    out_h = (image.shape[0] + 2 * ph - dh * (weights.shape[0] - 1) - 1) // sh + 1
-    out_w = (image.shape[1] + 2 * pw - dw * (weights.shape[1] - 1) - 1) // sw + 1
-    if out_h < 1 or out_w < 1:
-        raise ValueError(
-            f"the output would be empty: kernel {weights.shape} does not fit in x {image.shape} with padding {padding}"
-        )
+    out_h = conv_output_size(image.shape[0], weights.shape[0], sh, ph, dh)
+    out_w = conv_output_size(image.shape[1], weights.shape[1], sw, pw, dw)
     return out_h * out_w
 
 

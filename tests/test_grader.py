@@ -26,6 +26,13 @@ def graded(notebook, tmp_path, filename=f"{NAME}.ipynb", **kwargs):
     return result
 
 
+def graded_with_first_answer(source, tmp_path, exercise_ids, **kwargs):
+    """Grade the solved notebook with the first exercise's answer replaced by ``source``."""
+    learner = nb.solution(NAME)
+    nb.answer_cells(learner)[exercise_ids[0]].source = source
+    return graded(learner, tmp_path, **kwargs), exercise_ids[0]
+
+
 def statuses(result):
     return {ex.id: ex.status for ex in result.exercises}
 
@@ -36,36 +43,25 @@ def exercise_ids():
 
 
 def test_syntax_error_in_one_answer(tmp_path, exercise_ids):
-    learner = nb.solution(NAME)
-    first = exercise_ids[0]
-    nb.answer_cells(learner)[first].source = "value = (1 +\nprint('oops')"
-    result = graded(learner, tmp_path)
+    result, first = graded_with_first_answer("value = (1 +\nprint('oops')", tmp_path, exercise_ids)
     assert statuses(result) == {ex: ("error" if ex == first else "passed") for ex in exercise_ids}
     feedback = result.exercises[0].feedback
     assert feedback.startswith("SyntaxError") and "your line" in feedback and "Traceback" not in feedback
 
 
 def test_endless_loop_times_out_and_grading_goes_on(tmp_path, exercise_ids):
-    learner = nb.solution(NAME)
-    first = exercise_ids[0]
-    nb.answer_cells(learner)[first].source = "while True:\n    pass"
-    result = graded(learner, tmp_path)
+    result, first = graded_with_first_answer("while True:\n    pass", tmp_path, exercise_ids)
     assert statuses(result) == {ex: ("timed out" if ex == first else "passed") for ex in exercise_ids}
     assert "endless loop" in result.exercises[0].feedback
 
 
 def test_notebook_time_limit_marks_the_rest_timed_out(tmp_path, exercise_ids):
-    learner = nb.solution(NAME)
-    nb.answer_cells(learner)[exercise_ids[0]].source = "import time\ntime.sleep(30)"
-    result = graded(learner, tmp_path, notebook_timeout=5)
+    result, _ = graded_with_first_answer("import time\ntime.sleep(30)", tmp_path, exercise_ids, notebook_timeout=5)
     assert set(statuses(result).values()) == {"timed out"}
 
 
 def test_wrong_answer_fails_with_the_checks_message(tmp_path, exercise_ids):
-    learner = nb.solution(NAME)
-    first = exercise_ids[0]
-    nb.answer_cells(learner)[first].source = nb.wrong_answers(NAME)[first]
-    result = graded(learner, tmp_path)
+    result, first = graded_with_first_answer(nb.wrong_answers(NAME)[exercise_ids[0]], tmp_path, exercise_ids)
     assert statuses(result)[first] == "failed"
     assert "expected" in result.exercises[0].feedback or "Hint" in result.exercises[0].feedback
 
