@@ -1,12 +1,31 @@
-"""Sizes and parameter counts of convolution and linear layers, with PyTorch's semantics."""
+"""Every size and count formula of the course, with PyTorch's semantics.
+
+Output sizes (:func:`conv_output_size`, :func:`pool_output_size`), receptive fields
+(:func:`receptive_field`), parameter counts (:func:`conv_params`, :func:`linear_params`,
+:func:`sharing_counts`) and multiply-adds (:func:`multiply_adds`, :func:`conv_macs`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from math import prod
 
 from convlab._validate import integer, pair
+from convlab.tables import format_bytes
 
-__all__ = ["conv_output_size", "conv_params", "linear_params", "receptive_field"]
+__all__ = [
+    "BYTES_PER_FLOAT32",
+    "Counts",
+    "count_layers",
+    "conv_macs",
+    "conv_output_size",
+    "conv_params",
+    "linear_params",
+    "multiply_adds",
+    "pool_output_size",
+    "receptive_field",
+    "sharing_counts",
+]
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1) -> int:
@@ -104,3 +123,129 @@ def receptive_field(layers) -> int:
         field += dilation * (kernel_size - 1) * jump
         jump *= stride
     return field
+
+
+def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False) -> int:
+    """Length of one output axis of ``nn.MaxPool2d`` (or ``nn.AvgPool2d``), as PyTorch computes it.
+
+    ``stride`` defaults to ``kernel_size`` (PyTorch's default for pooling, unlike convolution).
+    With ``ceil_mode=True`` the division rounds up, so a last, partial window is kept — unless
+    it would start in the right-hand padding, which PyTorch never allows. ``padding`` may be
+    at most ``kernel_size // 2``.
+
+    >>> pool_output_size(5, 2), pool_output_size(5, 2, ceil_mode=True)
+    (2, 3)
+    """
+    size = integer("size", size, minimum=1)
+    kernel_size = integer("kernel_size", kernel_size, minimum=1)
+    stride = kernel_size if stride is None else integer("stride", stride, minimum=1)
+    padding = integer("padding", padding, minimum=0)
+    dilation = integer("dilation", dilation, minimum=1)
+    if not isinstance(ceil_mode, bool):
+        raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
+    if padding > kernel_size // 2:
+        raise ValueError(f"padding={padding} must be at most half of kernel_size={kernel_size}")
+    span = dilation * (kernel_size - 1) + 1  # input pixels one window covers
+    extra = stride - 1 if ceil_mode else 0  # rounds the division up
+    out = (size + 2 * padding - span + extra) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1  # the last window would start in the padding
+    if out < 1:
+        raise ValueError(f"the output would be empty: the window spans {span} pixels, size={size}, padding={padding}")
+    return out
+
+
+def multiply_adds(size, kernel_size, stride=1, padding=0, dilation=1) -> int:
+    """Multiply-adds of one input channel → one output channel: outputs × ``kh * kw``.
+
+    ``size``, ``kernel_size``, ``stride``, ``padding`` and ``dilation`` are ints or ``(h, w)``
+    pairs. Multiply by ``in_channels * out_channels`` (and the batch) for a whole layer, or
+    use :func:`conv_macs`.
+
+    >>> multiply_adds(5, 3, padding=1)
+    225
+    """
+    sizes, kernel = pair("size", size, minimum=1), pair("kernel_size", kernel_size, minimum=1)
+    strides, paddings = pair("stride", stride, minimum=1), pair("padding", padding, minimum=0)
+    dilations = pair("dilation", dilation, minimum=1)
+    outputs = 1
+    for axis in (0, 1):
+        outputs *= conv_output_size(sizes[axis], kernel[axis], strides[axis], paddings[axis], dilations[axis])
+    return outputs * prod(kernel)
+
+
+def conv_macs(in_channels, out_channels, kernel_size, size, stride=1, padding=0, groups=1) -> int:
+    """Multiply-adds of one ``nn.Conv2d`` on one ``size`` (int or (H, W)) input, bias ignored.
+
+    Each output value needs ``(in_channels / groups) · kH · kW`` multiply-adds: every weight
+    is used once per output position.
+
+    >>> conv_macs(3, 8, 3, 32, padding=1)
+    221184
+    """
+    kernels = conv_params(in_channels, out_channels, kernel_size, bias=False, groups=groups) // prod(
+        pair("kernel_size", kernel_size, minimum=1)
+    )  # one (input slice, kernel) pair per entry
+    return kernels * multiply_adds(size, kernel_size, stride, padding)
+
+
+def sharing_counts(size: int, kernels: int, kernel_size: int = 5, in_channels: int = 3) -> dict[str, float]:
+    """Parameters of a conv layer and of the FC layer with the same output, for one input.
+
+    The input is ``size`` × ``size`` × ``in_channels``; the conv layer has ``kernels`` kernels
+    of ``kernel_size`` × ``kernel_size`` (stride 1, no padding, with biases). The FC layer
+    maps the flattened input to the same ``kernels`` × out × out outputs, with biases.
+    """
+    size = integer("size", size, minimum=1)
+    kernels = integer("kernels", kernels, minimum=1)
+    out = conv_output_size(size, kernel_size)
+    conv = conv_params(in_channels, kernels, kernel_size)
+    fc = linear_params(in_channels * size * size, kernels * out * out)
+    return {"size": size, "out": out, "conv": conv, "fc": fc, "ratio": fc / conv}
+
+
+BYTES_PER_FLOAT32 = 4  # 32 bits
+CONV_KERNEL = 3  # the convolution we compare with: 3×3 kernels …
+CONV_OUT = 64  # … 64 of them, a typical first layer
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Parameter counts of three layers on a ``side × side × channels`` image."""
+
+    side: int
+    channels: int
+    hidden: int
+    fc: int  # Linear(side²·channels → hidden)
+    fc_same: int  # Linear(side²·channels → side²·channels): the notes' "hidden layer as large as the input"
+    conv: int  # Conv2d(channels → 64, 3×3): the same for every image size
+
+    def rows(self) -> list[tuple[str, int]]:
+        inputs = self.side * self.side * self.channels
+        return [
+            (f"FC {inputs:,} → {self.hidden:,}", self.fc),
+            (f"FC {inputs:,} → {inputs:,}", self.fc_same),
+            (f"conv {CONV_KERNEL}×{CONV_KERNEL}, {self.channels} → {CONV_OUT}", self.conv),
+        ]
+
+    def __repr__(self) -> str:
+        lines = [f"{self.side}×{self.side}×{self.channels} image"]
+        for name, count in self.rows():
+            lines.append(f"  {name:<32}{count:>22,} parameters  {format_bytes(BYTES_PER_FLOAT32 * count):>9}")
+        return "\n".join(lines)
+
+
+def count_layers(side: int, hidden: int, channels: int = 1) -> Counts:
+    """Count the parameters (weights and biases) of the three layers compared in the explorer."""
+    side = integer("side", side, minimum=1)
+    hidden = integer("hidden", hidden, minimum=1)
+    channels = integer("channels", channels, minimum=1)
+    inputs = side * side * channels
+    return Counts(
+        side=side,
+        channels=channels,
+        hidden=hidden,
+        fc=linear_params(inputs, hidden),
+        fc_same=linear_params(inputs, inputs),
+        conv=conv_params(channels, CONV_OUT, CONV_KERNEL),
+    )

@@ -8,8 +8,8 @@ All sizes come from :func:`convlab.arith.conv_output_size`, so the maps agree wi
 * :func:`real_pixels_per_window` — for every output cell, how many real (not padding) pixels
   its window touches.
 * :func:`never_visited` — how many input pixels no window ever touches.
-* :func:`multiply_adds` — multiply-adds of one input/output channel pair.
-* :func:`draw_coverage` — a coverage map as a heat map, unvisited pixels outlined.
+
+Maths only (numpy): :func:`convlab.viz.grids.draw_coverage` draws a coverage map.
 
 ``size`` is an int or an ``(h, w)`` pair; ``kernel_size``, ``stride``, ``padding`` and
 ``dilation`` are ints or pairs, with ``nn.Conv2d``'s meaning (``padding`` per side).
@@ -18,16 +18,12 @@ All sizes come from :func:`convlab.arith.conv_output_size`, so the maps agree wi
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.axes import Axes
 
 from convlab._validate import integer, pair
 from convlab.arith import conv_output_size
-from convlab.grids import draw_grid
 
 __all__ = [
     "coverage_map",
-    "draw_coverage",
-    "multiply_adds",
     "never_visited",
     "real_pixels_per_window",
     "window_starts",
@@ -104,49 +100,3 @@ def never_visited(size, kernel_size, stride=1, padding=0, dilation=1) -> int:
     13
     """
     return int((coverage_map(size, kernel_size, stride, padding, dilation) == 0).sum())
-
-
-def multiply_adds(size, kernel_size, stride=1, padding=0, dilation=1) -> int:
-    """Multiply-adds of one input channel → one output channel: outputs × ``kh * kw``.
-
-    Multiply by ``in_channels * out_channels`` (and the batch) for a whole layer.
-
-    >>> multiply_adds(5, 3, padding=1)
-    225
-    """
-    (kh, kw) = pair("kernel_size", kernel_size, minimum=1)
-    outputs = 1
-    for n, k, s, p, d in _axes(size, kernel_size, stride, padding, dilation):
-        outputs *= conv_output_size(n, k, stride=s, padding=p, dilation=d)
-    return outputs * kh * kw
-
-
-def draw_coverage(
-    ax: Axes,
-    counts,
-    *,
-    title: str | None = None,
-    vmax: float | None = None,
-    numbers: bool = True,
-) -> Axes:
-    """Draw a coverage map (from :func:`coverage_map`) as a heat map on ``ax``.
-
-    Cells are shaded by count (``vmax`` fixes the top of the colour scale, so several maps
-    can share it) and pixels no window visits (count 0) are outlined in red.
-    """
-    array = np.asarray(counts)
-    if array.ndim != 2 or array.size == 0:
-        raise ValueError(f"counts must be a non-empty 2-D array, got shape {array.shape}")
-    if not np.issubdtype(array.dtype, np.integer):
-        raise TypeError(f"counts must hold integers (window counts), got dtype {array.dtype}")
-    unvisited = {(int(r), int(c)) for r, c in zip(*np.nonzero(array == 0), strict=True)}
-    return draw_grid(
-        ax,
-        array,
-        highlight=unvisited or None,
-        title=title,
-        cmap="Oranges",
-        vmin=0,
-        vmax=vmax if vmax is not None else max(1, int(array.max())),
-        fmt="{:g}" if numbers else None,
-    )

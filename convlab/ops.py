@@ -1,6 +1,6 @@
-"""Convolution from scratch: the readable loop version, im2col, and im2col + one matrix multiply.
+"""Convolution from scratch: the readable loop version, im2col, im2col + one matrix multiply, its gradients.
 
-Every function takes and returns torch tensors with the semantics of
+The three forward versions take and return torch tensors with the semantics of
 ``torch.nn.functional.conv2d`` / ``unfold`` (zero padding, cross-correlation: the kernel is
 not flipped), but none of them calls those functions: they are built from slicing, sums and
 ``@``, so autograd flows through them too.
@@ -9,7 +9,12 @@ not flipped), but none of them calls those functions: they are built from slicin
   window is multiplied with every kernel and summed.
 * :func:`im2col` — every window becomes one column of a matrix, shape (N, C·kH·kW, L).
 * :func:`conv2d_im2col` — the kernels as rows of a matrix, times :func:`im2col`: one
-  matrix multiply computes the whole layer.
+  matrix multiply computes the whole layer, ``Y = W @ cols + b``.
+* :func:`grad_bias`, :func:`grad_weight`, :func:`grad_input` — the backward pass of that
+  product, by hand: ``dL/db`` sums ``dY``; ``dL/dW = Σ_n dY_n @ cols_nᵀ``; ``dL/dX`` folds
+  ``Wᵀ @ dY`` back onto the pixels (col2im), which is a transposed convolution. These use
+  ``F.fold`` / ``F.conv_transpose2d`` for the fold.
+* :func:`pool2d` — max or average pooling of a 2-D array.
 
 Input ``x`` is (N, C, H, W) (a batch is required; add one with ``x.unsqueeze(0)``), ``weight``
 is (O, C, kH, kW) and ``bias`` is (O,) or ``None``; ``stride``, ``padding`` (per side) and
@@ -18,12 +23,22 @@ is (O, C, kH, kW) and ``bias`` is (O,) or ``None``; ``stride``, ``padding`` (per
 
 from __future__ import annotations
 
+import numpy as np
 import torch
+import torch.nn.functional as F
 
 from convlab._validate import pair
 from convlab.arith import conv_output_size
 
-__all__ = ["conv2d_im2col", "conv2d_loops", "im2col"]
+__all__ = [
+    "conv2d_im2col",
+    "conv2d_loops",
+    "grad_bias",
+    "grad_input",
+    "grad_weight",
+    "im2col",
+    "pool2d",
+]
 
 
 def _check_tensor(name: str, value, ndim: int, layout: str) -> torch.Tensor:
@@ -150,3 +165,84 @@ def conv2d_im2col(x, weight, bias=None, stride=1, padding=0, dilation=1) -> torc
     else:  # bias + rows @ columns in one call; a plain `rows @ columns` can take a slower path
         out = torch.baddbmm(bias.view(1, -1, 1), rows, columns)
     return out.reshape(x.shape[0], weight.shape[0], out_h, out_w)
+
+
+def grad_bias(grad_output: torch.Tensor) -> torch.Tensor:
+    """``dL/db``: each bias is added at every position of every sample, so sum ``dY`` there.
+
+    ``grad_output`` is ``dL/dY`` of shape ``(N, O, H_out, W_out)``; the result has shape ``(O,)``.
+    """
+    return _check_tensor("grad_output", grad_output, 4, "(N, O, H_out, W_out)").sum(dim=(0, 2, 3))
+
+
+def grad_weight(x: torch.Tensor, grad_output: torch.Tensor, kernel_size, stride=1, padding=0) -> torch.Tensor:
+    """``dL/dW = Σ_n dY_n · im2col(X_n)ᵀ``, reshaped to ``(O, C, kH, kW)``.
+
+    Same as ``torch.nn.grad.conv2d_weight(x, weight.shape, grad_output, stride, padding)``.
+    """
+    _check_tensor("x", x, 4, "(N, C, H, W)")
+    _check_tensor("grad_output", grad_output, 4, "(N, O, H_out, W_out)")
+    kh, kw = pair("kernel_size", kernel_size, minimum=1)
+    if grad_output.shape[0] != x.shape[0]:
+        raise ValueError(f"grad_output has batch {grad_output.shape[0]} but x has batch {x.shape[0]}")
+    cols = im2col(x, (kh, kw), stride, padding)  # (N, C·kH·kW, L)
+    n, out_channels = grad_output.shape[:2]
+    dy = grad_output.reshape(n, out_channels, -1)  # (N, O, L)
+    if dy.shape[2] != cols.shape[2]:
+        raise ValueError(
+            f"grad_output has {dy.shape[2]} positions but x with these settings gives {cols.shape[2]}"
+        )
+    dw = (dy @ cols.transpose(1, 2)).sum(dim=0)  # (O, C·kH·kW)
+    return dw.reshape(out_channels, x.shape[1], kh, kw)
+
+
+def grad_input(
+    weight: torch.Tensor, grad_output: torch.Tensor, input_size, stride=1, padding=0, method: str = "col2im"
+) -> torch.Tensor:
+    """``dL/dX``: spread ``Wᵀ · dY`` back onto the pixels each column came from (col2im).
+
+    ``input_size`` is ``(H, W)`` of the input. ``method="col2im"`` folds the columns back
+    with ``F.fold`` (overlapping patches add up); ``method="transpose"`` calls
+    ``F.conv_transpose2d(dY, W)``, which computes the same thing. Same as
+    ``torch.nn.grad.conv2d_input``.
+    """
+    _check_tensor("weight", weight, 4, "(O, C, kH, kW)")
+    _check_tensor("grad_output", grad_output, 4, "(N, O, H_out, W_out)")
+    height, width = pair("input_size", input_size, minimum=1)
+    stride, padding = pair("stride", stride, minimum=1), pair("padding", padding, minimum=0)
+    out_channels, in_channels, kh, kw = weight.shape
+    if grad_output.shape[1] != out_channels:
+        raise ValueError(f"grad_output has {grad_output.shape[1]} channels but weight has {out_channels} kernels")
+    expected = tuple(
+        conv_output_size(size, k, s, p)
+        for size, k, s, p in zip((height, width), (kh, kw), stride, padding, strict=True)
+    )
+    if tuple(grad_output.shape[2:]) != expected:
+        raise ValueError(f"grad_output is {tuple(grad_output.shape[2:])} but input_size gives output {expected}")
+    if method == "col2im":
+        n = grad_output.shape[0]
+        dcols = weight.reshape(out_channels, -1).T @ grad_output.reshape(n, out_channels, -1)  # (N, C·kH·kW, L)
+        return F.fold(dcols, (height, width), (kh, kw), stride=stride, padding=padding)
+    if method == "transpose":
+        # the transposed conv may come out short when stride skipped the last rows/cols
+        extra = tuple(
+            size + 2 * p - ((o - 1) * s + k)
+            for size, p, o, s, k in zip((height, width), padding, expected, stride, (kh, kw), strict=True)
+        )
+        return F.conv_transpose2d(grad_output, weight, stride=stride, padding=padding, output_padding=extra)
+    raise ValueError(f"method must be 'col2im' or 'transpose', got {method!r}")
+
+
+def pool2d(x, kernel_size: int, stride: int | None = None, mode: str = "max", ceil_mode: bool = False) -> np.ndarray:
+    """Max (``mode="max"``) or average (``mode="avg"``) pooling of a 2-D array, via PyTorch."""
+    array = np.asarray(x, dtype=np.float32)
+    if array.ndim != 2:
+        raise ValueError(f"x must be a 2-D array, got shape {array.shape}")
+    tensor = torch.from_numpy(array)[None, None]
+    if mode == "max":
+        out = F.max_pool2d(tensor, kernel_size, stride, ceil_mode=ceil_mode)
+    elif mode == "avg":
+        out = F.avg_pool2d(tensor, kernel_size, stride, ceil_mode=ceil_mode)
+    else:
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    return out[0, 0].numpy()

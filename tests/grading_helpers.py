@@ -8,8 +8,8 @@ from pathlib import Path
 
 import nbformat
 
-from convlab import notebooks
-from convlab.make_exercises import to_exercises
+from convlab.course import notebooks
+from convlab.course.make_exercises import to_exercises
 
 
 def solution(name: str) -> nbformat.NotebookNode:

@@ -15,15 +15,9 @@ import torch.nn.functional as F
 from matplotlib import pyplot as plt
 from torch.utils.flop_counter import FlopCounterMode
 
-from convlab.arith import conv_output_size
-from convlab.coverage import (
-    coverage_map,
-    draw_coverage,
-    multiply_adds,
-    never_visited,
-    real_pixels_per_window,
-    window_starts,
-)
+from convlab.arith import conv_output_size, multiply_adds
+from convlab.coverage import coverage_map, never_visited, real_pixels_per_window, window_starts
+from convlab.viz.grids import draw_coverage
 
 
 def _settings(count: int = 40, seed: int = 0):

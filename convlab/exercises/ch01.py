@@ -6,9 +6,9 @@ import torch
 from torch import nn
 
 from convlab.arith import linear_params
-from convlab.checking import exercise
-from convlab.expect import expect, expect_equal, expect_tensor
-from convlab.permutation import inverse_permutation, permute_pixels
+from convlab.data import inverse_permutation, permute_pixels
+from convlab.exercises.checking import exercise
+from convlab.exercises.expect import expect, expect_equal, expect_tensor
 
 
 def _sizes(n: int, seed: int, high: int) -> list[tuple[int, ...]]:
@@ -16,7 +16,7 @@ def _sizes(n: int, seed: int, high: int) -> list[tuple[int, ...]]:
     return [tuple(int(v) for v in torch.randint(1, high, (4,), generator=gen)) for _ in range(n)]
 
 
-@exercise("1.1", "parameters of a fully-connected layer on an image", answers=["fc_params"], points=1)
+@exercise("1.1", answers=["fc_params"])
 def _check_fc_params(fc_params):
     cases = [(1000, 1000, 1, 1000 * 1000), (28, 28, 1, 100), (224, 224, 3, 1000)] + _sizes(5, 11, 50)
     for h, w, c, hidden in cases:
@@ -28,7 +28,7 @@ def _check_fc_params(fc_params):
         )
 
 
-@exercise("1.2", "float32 memory of a fully-connected layer as large as its input", answers=["fc_memory"], points=1)
+@exercise("1.2", answers=["fc_memory"])
 def _check_fc_memory(fc_memory):
     cases = [(1000, 1000, 1), (28, 28, 1), (224, 224, 3)] + [s[:3] for s in _sizes(5, 12, 40)]
     for h, w, c in cases:
@@ -41,7 +41,7 @@ def _check_fc_memory(fc_memory):
         )
 
 
-@exercise("1.3", "parameters of a convolution layer", answers=["conv_count"], points=1)
+@exercise("1.3", answers=["conv_count"])
 def _check_conv_count(conv_count):
     cases = [(3, 10, 5), (1, 64, 3), (3, 64, 3), (64, 128, 1)]
     cases += [(a, b, 1 + 2 * (k % 3)) for a, b, k, _ in _sizes(5, 13, 20)]
@@ -56,7 +56,7 @@ def _check_conv_count(conv_count):
         )
 
 
-@exercise("1.4", "shuffle the pixels of a batch, and undo it", answers=["shuffle", "unshuffle"], points=1)
+@exercise("1.4", answers=["shuffle", "unshuffle"])
 def _check_shuffle(shuffle, unshuffle):
     gen = torch.Generator().manual_seed(14)
     for n, c, h, w in [(2, 1, 3, 3), (4, 3, 5, 7), (1, 2, 8, 8)]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from convlab.checking import CheckFailed, exercise
-from convlab.expect import expect, expect_close, expect_shape
+from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.expect import expect, expect_close, expect_shape
 
 # The small example of exercise 2.1 (the solutions notebook shows the same numbers).
 HAND_X = torch.tensor([[1, 0, 2, 1], [3, 1, 0, 2], [0, 2, 1, 3]])
@@ -28,7 +28,7 @@ def _reference(image, kernel):
     return F.conv2d(image[None, None], kernel[None, None])[0, 0]
 
 
-@exercise("2.1", "A small output computed by hand", answers=["hand_output"], points=1)
+@exercise("2.1", answers=["hand_output"])
 def _check_hand_output(hand_output):
     want = _reference(HAND_X.double(), HAND_K.double())
     if isinstance(hand_output, (list, tuple)):
@@ -48,7 +48,7 @@ def _check_hand_output(hand_output):
                           hint=f"put the kernel's top-left on input cell ({i}, {j}), multiply cell by cell, add")
 
 
-@exercise("2.2", "A single-channel corr2d", answers=["corr2d"], points=2)
+@exercise("2.2", answers=["corr2d"])
 def _check_corr2d(corr2d):
     expect(callable(corr2d), "corr2d should be a function corr2d(image, kernel)")
     for image, kernel in _cases():
@@ -64,7 +64,7 @@ def _check_corr2d(corr2d):
                      hint="the output has (H − kH + 1) × (W − kW + 1) cells; each is (window * kernel).sum()")
 
 
-@exercise("2.3", "im2col for one channel", answers=["im2col_1ch"], points=2)
+@exercise("2.3", answers=["im2col_1ch"])
 def _check_im2col(im2col_1ch):
     expect(callable(im2col_1ch), "im2col_1ch should be a function im2col_1ch(image, kh, kw)")
     for image, kernel in _cases():
@@ -79,7 +79,7 @@ def _check_im2col(im2col_1ch):
                      hint="column L is the window at (L // out_w, L % out_w), flattened row by row")
 
 
-@exercise("2.4", "The kernel that makes conv2d a true convolution", answers=["true_conv_kernel"], points=1)
+@exercise("2.4", answers=["true_conv_kernel"])
 def _check_true_conv_kernel(true_conv_kernel):
     got = expect_shape(true_conv_kernel, (3, 3), "true_conv_kernel", hint="the same size as K")
     hints = [
@@ -94,7 +94,7 @@ def _check_true_conv_kernel(true_conv_kernel):
     expect_close(got, FLIP_K.flip(0, 1), "true_conv_kernel", atol=0, hint="rotate K by 180°: K.flip(0, 1)")
 
 
-@exercise("2.5", "The shape of im2col for a batch", answers=["im2col_shape"], points=1)
+@exercise("2.5", answers=["im2col_shape"])
 def _check_im2col_shape(im2col_shape):
     expect(isinstance(im2col_shape, (tuple, list, torch.Size)), "im2col_shape should be a tuple of three ints",
            hint="(N, C·kH·kW, L)")

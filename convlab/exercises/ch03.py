@@ -9,9 +9,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from convlab.checking import CheckFailed, exercise
 from convlab.coverage import coverage_map
-from convlab.expect import expect, expect_equal, expect_integer
+from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.expect import expect, expect_equal, expect_integer
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -22,7 +22,7 @@ def _keeps_size(size: int, kernel_size: int, padding: int, dilation: int) -> boo
     return tuple(conv(torch.zeros(1, 1, size, size, device="meta")).shape[-2:]) == (size, size)
 
 
-@exercise("3.1", "per-side padding that keeps the size", answers=["keep_size_padding"], points=1)
+@exercise("3.1", answers=["keep_size_padding"])
 def _check_keep_size_padding(keep_size_padding):
     rng = random.Random(31)
     cases = [(3, 1), (5, 1), (1, 1), (4, 1), (3, 2), (2, 2), (5, 3), (2, 3)]
@@ -56,7 +56,7 @@ def _reference_counts(size: int, kernel_size: int, padding: int) -> list[int]:
     return [int(v) for v in coverage_map((1, size), (1, kernel_size), padding=(0, padding))[0]]
 
 
-@exercise("3.2", "how many windows read each pixel", answers=["window_counts"], points=1)
+@exercise("3.2", answers=["window_counts"])
 def _check_window_counts(window_counts):
     rng = random.Random(32)
     cases = [(5, 3, 0), (7, 3, 1), (7, 5, 2), (4, 3, 2), (6, 1, 0)]
@@ -79,7 +79,7 @@ def _check_window_counts(window_counts):
                                    "real pixel i sits at padded position i + padding")
 
 
-@exercise("3.3", "padding modes that keep a constant image constant", answers=["keeps_constant"], points=1)
+@exercise("3.3", answers=["keeps_constant"])
 def _check_keeps_constant(keeps_constant):
     if isinstance(keeps_constant, str) or not hasattr(keeps_constant, "__iter__"):
         raise CheckFailed("keeps_constant should be a set of mode names", expected="a set like {'zeros'}",
@@ -101,7 +101,7 @@ def _check_keeps_constant(keeps_constant):
                               hint="pad a row [7, 7, 7] by one in that mode and look at the new pixels")
 
 
-@exercise("3.4", "where padding='same' puts the extra pixel", answers=["same_split"], points=1)
+@exercise("3.4", answers=["same_split"])
 def _check_same_split(same_split):
     gen = torch.Generator().manual_seed(34)
     for kernel_size, dilation in [(3, 1), (4, 1), (2, 1), (6, 1), (4, 3), (5, 2), (2, 2), (1, 1)]:

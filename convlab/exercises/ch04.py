@@ -8,9 +8,9 @@ import torch
 from torch import nn
 
 from convlab.arith import conv_output_size
-from convlab.checking import CheckFailed, exercise
 from convlab.coverage import never_visited
-from convlab.expect import expect, expect_equal, expect_integer
+from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.expect import expect, expect_equal, expect_integer
 
 # (W, F, S, P, D) of exercise 4.1: the learner's notebook prints the same table
 TABLE = [
@@ -29,7 +29,7 @@ def _real_size(size: int, kernel_size: int, stride: int, padding: int, dilation:
     return int(conv(torch.zeros(1, 1, size, size, device="meta")).shape[-1])
 
 
-@exercise("4.1", "output sizes for a table of settings", answers=["table_sizes"], points=1)
+@exercise("4.1", answers=["table_sizes"])
 def _check_table_sizes(table_sizes):
     try:
         got = list(table_sizes)
@@ -46,7 +46,7 @@ def _check_table_sizes(table_sizes):
         )
 
 
-@exercise("4.2", "the output-size formula as a function", answers=["output_size"], points=1)
+@exercise("4.2", answers=["output_size"])
 def _check_output_size(output_size):
     rng = random.Random(42)
     cases = list(TABLE)
@@ -70,7 +70,7 @@ def _reference_missing_stride(size: int, kernel_size: int, padding: int, dilatio
     return None
 
 
-@exercise("4.3", "the smallest stride that leaves a pixel unread", answers=["smallest_missing_stride"], points=1)
+@exercise("4.3", answers=["smallest_missing_stride"])
 def _check_smallest_missing_stride(smallest_missing_stride):
     rng = random.Random(43)
     cases = [(7, 3, 0, 1), (9, 3, 0, 1), (3, 3, 0, 1), (6, 3, 0, 1), (5, 3, 1, 1), (7, 3, 0, 2), (1, 1, 0, 1)]
@@ -113,13 +113,13 @@ def _check_mapping(stride, padding, *, kernel_size, dilation, in_shape, out_shap
     )
 
 
-@exercise("4.4", "stride and padding for a non-square downsampling", answers=["stride_a", "padding_a"], points=1)
+@exercise("4.4", answers=["stride_a", "padding_a"])
 def _check_mapping_a(stride_a, padding_a):
     _check_mapping(stride_a, padding_a, kernel_size=(5, 3), dilation=1, in_shape=(1, 3, 64, 48),
                    out_shape=(1, 16, 32, 24), names="stride_a, padding_a")
 
 
-@exercise("4.5", "stride and padding for a dilated downsampling", answers=["stride_b", "padding_b"], points=1)
+@exercise("4.5", answers=["stride_b", "padding_b"])
 def _check_mapping_b(stride_b, padding_b):
     _check_mapping(stride_b, padding_b, kernel_size=3, dilation=2, in_shape=(1, 8, 33, 33),
                    out_shape=(1, 8, 11, 11), names="stride_b, padding_b")

@@ -6,14 +6,14 @@ import torch
 import torch.nn.functional as F
 
 from convlab import arith
-from convlab.checking import CheckFailed, exercise
-from convlab.expect import expect, expect_close, expect_equal
+from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.expect import expect, expect_close, expect_equal
 
 # (in_channels, out_channels, height, width, kernel_size): odd shapes so that swapped axes show
 _CASES = [(1, 1, 5, 5, (3, 3)), (3, 2, 6, 7, (3, 3)), (4, 3, 8, 5, (2, 3)), (2, 4, 7, 9, (3, 1))]
 
 
-@exercise("5.1", "The weight shape of a 3 → 16 layer with 5×5 kernels", answers=["weight_shape"], points=1)
+@exercise("5.1", answers=["weight_shape"])
 def _check_weight_shape(weight_shape):
     expect(isinstance(weight_shape, (tuple, list, torch.Size)), "weight_shape should be a tuple of four ints",
            hint="write it like (a, b, c, d)")
@@ -27,13 +27,13 @@ def _check_weight_shape(weight_shape):
                           hint="16 kernels, each with one 5×5 slice per input channel")
 
 
-@exercise("5.2", "Distinct weights of nn.Conv2d(3, 1, 3)", answers=["distinct_weights"], points=1)
+@exercise("5.2", answers=["distinct_weights"])
 def _check_distinct_weights(distinct_weights):
     expect_equal(distinct_weights, arith.conv_params(3, 1, 3, bias=False), "the number of distinct weights",
                  hint="each of the 3 input channels has its own 3×3 slice; the bias is not a weight")
 
 
-@exercise("5.3", "What weight sharing shares", answers=["shared_answer"], points=1)
+@exercise("5.3", answers=["shared_answer"])
 def _check_shared_answer(shared_answer):
     expect(isinstance(shared_answer, str) and shared_answer.strip().upper() in {"A", "B", "C", "D"},
            "shared_answer should be one of the letters 'A', 'B', 'C', 'D'")
@@ -47,7 +47,7 @@ def _check_shared_answer(shared_answer):
         raise CheckFailed(f"{letter!r} is not right", hint=hints[letter])
 
 
-@exercise("5.4", "Multi-channel convolution from the single-channel one", answers=["multi_channel_conv"], points=2)
+@exercise("5.4", answers=["multi_channel_conv"])
 def _check_multi_channel_conv(multi_channel_conv):
     expect(callable(multi_channel_conv), "multi_channel_conv should be a function")
     for seed, (c_in, c_out, h, w, kernel) in enumerate(_CASES):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from convlab.arith import conv_output_size, conv_params, linear_params, receptive_field
-from convlab.checking import CheckFailed, exercise
-from convlab.expect import expect_equal, expect_integer
+from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.expect import expect_equal, expect_integer
 
 #: The stack of exercise 6.2, as (kernel_size, stride[, dilation]) tuples, first layer first.
 STACK_6_2 = [(5, 1), (3, 2), (3, 2), (3, 1, 2)]
@@ -14,7 +14,7 @@ STACK_6_2 = [(5, 1), (3, 2), (3, 2), (3, 1, 2)]
 EQUIVARIANT_6_4 = {"a": True, "b": False, "c": True, "d": False, "e": False, "f": True}
 
 
-@exercise("6.1", "conv vs FC parameters for a 64×64×3 input", answers=["conv_count", "fc_count"], points=1)
+@exercise("6.1", answers=["conv_count", "fc_count"])
 def _check_counts(conv_count, fc_count):
     expect_equal(conv_count, conv_params(3, 16, 3), "the conv layer's parameter count",
                  hint="each of the 16 kernels has 3·3·3 weights, and each kernel has a bias")
@@ -23,7 +23,7 @@ def _check_counts(conv_count, fc_count):
                  hint=f"the output is 16×{out}×{out}; each output has a weight per input number, plus a bias")
 
 
-@exercise("6.2", "receptive field of a given stack", answers=["stack_field"], points=1)
+@exercise("6.2", answers=["stack_field"])
 def _check_stack_field(stack_field):
     expect_equal(stack_field, receptive_field(STACK_6_2), "the receptive field's side",
                  hint="each layer adds dilation·(kernel−1) steps, each step the product of the strides below it")
@@ -36,7 +36,7 @@ def _needed(region: int) -> int:
     return layers
 
 
-@exercise("6.3", "how many 3×3 layers to see a region", answers=["layers_needed"], points=1)
+@exercise("6.3", answers=["layers_needed"])
 def _check_layers_needed(layers_needed):
     if not callable(layers_needed):
         raise CheckFailed("layers_needed should be a function", expected="a function", got=type(layers_needed).__name__)
@@ -50,7 +50,7 @@ def _check_layers_needed(layers_needed):
                               hint="n stacked 3×3 layers see 1 + 2n pixels; round up, and 1 pixel needs 0 layers")
 
 
-@exercise("6.4", "which operations are translation-equivariant", answers=["equivariant"], points=1)
+@exercise("6.4", answers=["equivariant"])
 def _check_equivariant(equivariant):
     if not isinstance(equivariant, dict) or set(equivariant) != set(EQUIVARIANT_6_4):
         keys = sorted(equivariant) if isinstance(equivariant, dict) else type(equivariant).__name__
@@ -66,7 +66,7 @@ def _check_equivariant(equivariant):
                           "a bias adds the same number everywhere")
 
 
-@exercise("6.5", "three 3×3 layers instead of one 7×7", answers=["saving"], points=1)
+@exercise("6.5", answers=["saving"])
 def _check_saving(saving):
     expect_equal(saving, conv_params(64, 64, 7) - 3 * conv_params(64, 64, 3), "the number of parameters saved",
                  hint="count weights and biases of one 64→64 7×7 layer and of three 64→64 3×3 layers")

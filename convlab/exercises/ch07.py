@@ -6,8 +6,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from convlab.checking import CheckFailed, exercise
-from convlab.expect import expect, expect_close, expect_equal, expect_shape
+from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.expect import expect, expect_close, expect_equal, expect_shape
 
 
 def _stack() -> nn.Sequential:
@@ -19,7 +19,7 @@ def _stack() -> nn.Sequential:
     )
 
 
-@exercise("7.1", "Shapes through a stack of three layers", answers=["shapes"], points=1)
+@exercise("7.1", answers=["shapes"])
 def _check_shapes(shapes):
     expect(isinstance(shapes, (list, tuple)), "shapes should be a list of three shapes")
     expect_equal(len(shapes), 3, "the number of shapes", hint="one output shape per layer")
@@ -33,7 +33,7 @@ def _check_shapes(shapes):
                                   got=got, hint="N stays 1, C becomes out_channels, H and W follow conv_output_size")
 
 
-@exercise("7.2", "An nn.Conv2d from (1, 4, 128, 128) to (1, 8, 64, 64)", answers=["conv_down"], points=1)
+@exercise("7.2", answers=["conv_down"])
 def _check_conv_down(conv_down):
     expect(isinstance(conv_down, nn.Conv2d), "conv_down should be an nn.Conv2d")
     expect_equal(tuple(conv_down.kernel_size), (3, 3), "the kernel size", hint="the task asks for 3×3 kernels")
@@ -45,14 +45,14 @@ def _check_conv_down(conv_down):
                  hint="halve the size with stride=2; padding=1 keeps the last window inside")
 
 
-@exercise("7.3", "Parameters of a ResNet-style first layer", answers=["params_stem"], points=1)
+@exercise("7.3", answers=["params_stem"])
 def _check_params_stem(params_stem):
     layer = nn.Conv2d(3, 64, 7, stride=2, padding=3, bias=False)
     expect_equal(params_stem, sum(p.numel() for p in layer.parameters()), "the parameter count",
                  hint="out × in × kH × kW; stride and padding add no parameters, and bias=False")
 
 
-@exercise("7.4", "Parameters of a stack", answers=["params_stack"], points=1)
+@exercise("7.4", answers=["params_stack"])
 def _check_params_stack(params_stack):
     stack = nn.Sequential(nn.Conv2d(3, 16, 3), nn.ReLU(), nn.Conv2d(16, 32, 3), nn.ReLU(), nn.Conv2d(32, 10, 1))
     expect_equal(params_stack, sum(p.numel() for p in stack.parameters()), "the parameter count of the stack",
@@ -67,7 +67,7 @@ _ARRAYS = [
 ]
 
 
-@exercise("7.5", "An H×W×C array as an N×C×H×W float tensor", answers=["hwc_to_nchw"], points=2)
+@exercise("7.5", answers=["hwc_to_nchw"])
 def _check_hwc_to_nchw(hwc_to_nchw):
     expect(callable(hwc_to_nchw), "hwc_to_nchw should be a function")
     rng = np.random.default_rng(7)

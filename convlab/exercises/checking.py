@@ -1,0 +1,215 @@
+"""Exercise checks: one friendly line per exercise, for learners and for the grader.
+
+A chapter's checks live in ``convlab/exercises/chNN.py`` and are registered with
+:func:`exercise`; ids, titles and points come from :mod:`convlab.exercises.catalog`.
+A notebook's check cell is one line, ``check("1.2")``: it reads the
+exercise's answer names from the notebook's namespace, runs the registered check, and shows
+one line — ✅ passed, ❌ failed (expected, got, hint), ⏳ not attempted or 💥 error. It never
+raises, so *Run All* carries on. The grader reads the same result from the output's metadata.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from IPython.display import display
+
+from convlab.exercises import catalog
+from convlab.exercises.catalog import RESULT_KEY
+
+__all__ = [
+    "RESULT_KEY",
+    "CheckFailed",
+    "Exercise",
+    "check",
+    "exercise",
+    "exercises_of_chapter",
+    "get_exercise",
+]
+
+PASSED, FAILED, NOT_ATTEMPTED, ERROR = "passed", "failed", "not attempted", "error"
+
+
+class CheckFailed(Exception):
+    """Raised inside a check when the answer is wrong; carries the learner-facing message."""
+
+    def __init__(self, message: str, *, expected: Any = None, got: Any = None, hint: str = ""):
+        super().__init__(message)
+        self.message, self.expected, self.got, self.hint = message, expected, got, hint
+
+    def feedback(self) -> str:
+        parts = [self.message]
+        if self.expected is not None or self.got is not None:
+            parts.append(f"expected {_short(self.expected)}, got {_short(self.got)}")
+        if self.hint:
+            parts.append(f"Hint: {self.hint}")
+        return " — ".join(parts)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded exercise: its id (``"1.2"``), title, points, answer names and check."""
+
+    id: str
+    title: str
+    answers: tuple[str, ...]
+    points: float
+    run: Callable[..., None] = field(repr=False)
+
+    @property
+    def chapter(self) -> int:
+        return int(self.id.split(".")[0])
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def exercise(
+    exercise_id: str, title: str | None = None, *, answers: tuple[str, ...] | list[str], points: float | None = None
+):
+    """Register the decorated function as the check of ``exercise_id``.
+
+    The function receives the learner's answers (looked up by ``answers``, in order) and
+    raises :class:`CheckFailed` when they are wrong. Title and points come from the catalog;
+    only an exercise outside it (a test's own) passes ``title`` and ``points`` here.
+    """
+    if not isinstance(exercise_id, str) or len(exercise_id.split(".")) != 2:
+        raise ValueError(f"exercise_id must look like '1.2', got {exercise_id!r}")
+    listed = [item for item in catalog.CATALOG if item.id == exercise_id]
+    if listed and (title is not None or points is not None):
+        raise ValueError(f"exercise {exercise_id} takes its title and points from the catalog; do not repeat them")
+    if not listed and (title is None or points is None):
+        raise ValueError(f"exercise {exercise_id} is not in convlab/exercises/catalog.py")
+    title, points = (listed[0].title, listed[0].points) if listed else (title, points)
+
+    def register(run: Callable[..., None]) -> Callable[..., None]:
+        if exercise_id in _REGISTRY and _REGISTRY[exercise_id].run.__qualname__ != run.__qualname__:
+            raise ValueError(f"exercise {exercise_id} is registered twice")
+        _REGISTRY[exercise_id] = Exercise(exercise_id, title, tuple(answers), float(points), run)
+        return run
+
+    return register
+
+
+def _load_chapter(chapter: int) -> None:
+    module = f"convlab.exercises.ch{chapter:02d}"
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name != module:
+            raise
+
+
+def get_exercise(exercise_id: str) -> Exercise:
+    """Return the registered exercise ``exercise_id``, loading its chapter's checks."""
+    if not isinstance(exercise_id, str):
+        raise TypeError(f"exercise_id must be a string like '1.2', got {exercise_id!r}")
+    try:
+        chapter = int(exercise_id.split(".")[0])
+    except ValueError:
+        raise ValueError(f"exercise_id must look like '1.2', got {exercise_id!r}") from None
+    _load_chapter(chapter)
+    if exercise_id not in _REGISTRY:
+        raise ValueError(f"there is no exercise {exercise_id!r} in the course")
+    return _REGISTRY[exercise_id]
+
+
+def exercises_of_chapter(chapter: int) -> list[Exercise]:
+    """All exercises of ``chapter``, in id order."""
+    _load_chapter(chapter)
+    found = [ex for ex in _REGISTRY.values() if ex.chapter == chapter]
+    return sorted(found, key=lambda ex: tuple(int(part) for part in ex.id.split(".")))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check found; shows as one line in a notebook."""
+
+    exercise_id: str
+    status: str
+    feedback: str
+    points: float
+    max_points: float
+
+    def line(self) -> str:
+        icon = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", ERROR: "💥"}[self.status]
+        return f"{icon} Exercise {self.exercise_id} {self.status}: {self.feedback}"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        record = {
+            "exercise": self.exercise_id,
+            "status": self.status,
+            "feedback": self.feedback,
+            "points": self.points,
+            "max_points": self.max_points,
+        }
+        return {"text/plain": self.line()}, {RESULT_KEY: record}
+
+    def __repr__(self) -> str:
+        return self.line()
+
+
+def run_check(exercise_id: str, namespace: dict[str, Any]) -> CheckResult:
+    """Run the check of ``exercise_id`` against the answers found in ``namespace``."""
+    ex = get_exercise(exercise_id)
+
+    def result(status: str, feedback: str) -> CheckResult:
+        return CheckResult(ex.id, status, feedback, ex.points if status == PASSED else 0.0, ex.points)
+
+    missing = [name for name in ex.answers if name not in namespace]
+    if missing:
+        names = ", ".join(f"`{name}`" for name in missing)
+        return result(NOT_ATTEMPTED, f"{names} not defined yet — write your answer and run its cell.")
+    try:
+        ex.run(*(namespace[name] for name in ex.answers))
+    except NotImplementedError:
+        return result(NOT_ATTEMPTED, "the answer still raises NotImplementedError — replace the stub.")
+    except CheckFailed as failure:
+        return result(FAILED, failure.feedback())
+    except Exception as error:  # the learner's code raised: name it and point at their line
+        return result(ERROR, describe_error(error))
+    return result(PASSED, ex.title)
+
+
+def check(exercise_id: str) -> None:
+    """Check exercise ``exercise_id`` with the answers defined in the calling notebook.
+
+    Shows one line and never raises, so the rest of the notebook still runs.
+    """
+    caller = inspect.currentframe().f_back
+    namespace = dict(caller.f_globals) if caller is not None else {}
+    try:
+        outcome = run_check(exercise_id, namespace)
+    except (TypeError, ValueError) as error:
+        outcome = CheckResult(str(exercise_id), ERROR, f"cannot check: {error}", 0.0, 0.0)
+    display(outcome)
+
+
+def describe_error(error: BaseException) -> str:
+    """``"ZeroDivisionError: division by zero (your line 3: x = 1 / 0)"``."""
+    text = f"{type(error).__name__}: {error}"
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        filename = str(frame.filename)
+        if _is_learner_code(filename):
+            where = f"your line {frame.lineno}"
+            if frame.line:
+                where += f": {frame.line.strip()}"
+            return f"{text} ({where})"
+    return text
+
+
+def _is_learner_code(filename: str) -> bool:
+    """Notebook cells run from ``<ipython-input-…>`` or ``…/ipykernel_…/….py`` files."""
+    if filename.startswith("<ipython-input") or "ipykernel_" in filename:
+        return True
+    return False
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
