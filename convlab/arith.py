@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from math import prod
 
 from convlab._validate import integer, pair
-from convlab.tables import format_bytes
+from convlab.tables import format_bytes, text_table
 
 __all__ = [
     "BYTES_PER_FLOAT32",
@@ -229,10 +229,9 @@ class Counts:
         ]
 
     def __repr__(self) -> str:
-        lines = [f"{self.side}×{self.side}×{self.channels} image"]
-        for name, count in self.rows():
-            lines.append(f"  {name:<32}{count:>22,} parameters  {format_bytes(BYTES_PER_FLOAT32 * count):>9}")
-        return "\n".join(lines)
+        rows = [(name, count, format_bytes(BYTES_PER_FLOAT32 * count)) for name, count in self.rows()]
+        table = text_table([f"{self.side}×{self.side}×{self.channels} image", "parameters", "float32"], rows)
+        return table
 
 
 def count_layers(side: int, hidden: int, channels: int = 1) -> Counts:

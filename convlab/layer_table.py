@@ -15,6 +15,7 @@ from torch import nn
 
 from convlab import arith
 from convlab._validate import integer
+from convlab.tables import text_table
 
 __all__ = ["LayerRow", "LayerTable", "expected_output_shape", "expected_params", "layer_table"]
 
@@ -47,13 +48,8 @@ class LayerTable:
         return [["layer", "input shape", "output shape", "parameters"], *body, total]
 
     def __repr__(self) -> str:
-        cells = self._cells()
-        widths = [max(len(row[i]) for row in cells) for i in range(4)]
-        pad = [str.ljust, str.ljust, str.ljust, str.rjust]  # numbers right-aligned
-        lines = ["  ".join(pad[i](cell, widths[i]) for i, cell in enumerate(row)) for row in cells]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        lines.insert(len(lines) - 1, "  ".join("-" * w for w in widths))
-        return "\n".join(lines)
+        head, *body, total = self._cells()
+        return text_table(head, body, footer=total, align="lllr")  # numbers right-aligned
 
     def _repr_html_(self) -> str:
         head, *body, foot = self._cells()

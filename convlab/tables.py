@@ -18,8 +18,10 @@ def format_cell(value) -> str:
     return str(value)
 
 
-def text_table(header: Sequence[str], rows: Sequence[Sequence], *, footer: Sequence | None = None) -> str:
-    """A plain-text table: the first column left-aligned, the others right-aligned.
+def text_table(
+    header: Sequence[str], rows: Sequence[Sequence], *, footer: Sequence | None = None, align: str | None = None
+) -> str:
+    """A plain-text table; ``align`` has one ``l`` or ``r`` per column (default: ``l`` then ``r``s).
 
     Cells that are not strings go through :func:`format_cell`. A rule of dashes follows the
     header, and another precedes ``footer`` (a total row) when one is given.
@@ -31,11 +33,14 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence], *, footer: Seque
     for line in lines:
         if len(line) != len(header):
             raise ValueError(f"every row must have {len(header)} cells like the header, got {line!r}")
+    align = align or "l" + "r" * (len(header) - 1)
+    if len(align) != len(header) or set(align) - {"l", "r"}:
+        raise ValueError(f"align must hold one 'l' or 'r' per column ({len(header)}), got {align!r}")
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
 
     def render(line: list[str]) -> str:
-        cells = zip(line, widths, strict=True)
-        return "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(cells))
+        cells = zip(line, widths, align, strict=True)
+        return "  ".join(cell.ljust(w) if side == "l" else cell.rjust(w) for cell, w, side in cells)
 
     rule = "  ".join("-" * w for w in widths)
     out = [render(header), rule, *(render(line) for line in body)]
