@@ -51,7 +51,7 @@ def _describe(case: dict) -> str:
             f"stride {case['stride']}, padding {case['padding']}")
 
 
-@exercise("8.1", "parameters of a depthwise-separable block vs a standard convolution",
+@exercise("10.1", "parameters of a depthwise-separable block vs a standard convolution",
           answers=["standard_params", "separable_params"], points=1)
 def _check_separable_params(standard_params, separable_params):
     expect_equal(standard_params, conv_params(32, 64, 3, bias=False), "standard_params",
@@ -61,7 +61,7 @@ def _check_separable_params(standard_params, separable_params):
                  hint="depthwise: one 3×3 kernel per input channel (groups=32); then a 1×1 conv from 32 to 64")
 
 
-@exercise("8.2", "the gradient of the bias", answers=["bias_grad"], points=1)
+@exercise("10.2", "the gradient of the bias", answers=["bias_grad"], points=1)
 def _check_bias_grad(bias_grad):
     for i, case in enumerate(_conv_cases(80)):
         _, grad, _, expected = _reference(case, 800 + i)
@@ -71,7 +71,7 @@ def _check_bias_grad(bias_grad):
                      hint="each bias is added at every position of every sample: sum dY over those")
 
 
-@exercise("8.3", "the gradient of the weights", answers=["weight_grad"], points=2)
+@exercise("10.3", "the gradient of the weights", answers=["weight_grad"], points=2)
 def _check_weight_grad(weight_grad):
     for i, case in enumerate(_conv_cases(81)):
         x, grad, expected, _ = _reference(case, 810 + i)
@@ -87,7 +87,7 @@ def _se_params(channels: int, reduction: int) -> int:
     return channels * hidden + hidden + hidden * channels + channels
 
 
-@exercise("8.4", "a Squeeze-and-Excitation block", answers=["SEBlock"], points=2)
+@exercise("10.4", "a Squeeze-and-Excitation block", answers=["SEBlock"], points=2)
 def _check_se_block(SEBlock):  # noqa: N803 - the learner's class name
     expect(isinstance(SEBlock, type) and issubclass(SEBlock, nn.Module), "SEBlock should be an nn.Module class",
            hint="class SEBlock(nn.Module): with __init__(self, channels, reduction) and forward(self, x)")
@@ -118,7 +118,7 @@ def _check_se_block(SEBlock):  # noqa: N803 - the learner's class name
                hint="squeeze with x.mean(dim=(2, 3)) or nn.AdaptiveAvgPool2d(1)")
 
 
-@exercise("8.5", "output size of a pooling layer, with ceil_mode", answers=["pool_out"], points=1)
+@exercise("10.5", "output size of a pooling layer, with ceil_mode", answers=["pool_out"], points=1)
 def _check_pool_out(pool_out):
     # compared with a real nn.MaxPool2d sliding a 1×k window along a 1×size row
     cases = [(6, 2, 2, False), (7, 2, 2, False), (7, 2, 2, True), (7, 3, 2, True), (5, 3, 3, True), (4, 1, 4, True),

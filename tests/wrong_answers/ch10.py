@@ -2,22 +2,22 @@
 
 WRONG_ANSWERS: dict[str, str] = {
     # the depthwise part counted as a full 32 → 32 convolution (groups forgotten)
-    "8.1": '''standard_params = conv_params(32, 64, 3, bias=False)
+    "10.1": '''standard_params = conv_params(32, 64, 3, bias=False)
 separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, bias=False)
 ''',
     # averaged instead of summed: the bias is added at every position, so its gradient adds up
-    "8.2": '''def bias_grad(grad_output):
+    "10.2": '''def bias_grad(grad_output):
     return grad_output.mean(dim=(0, 2, 3))
 ''',
     # only the first sample of the batch
-    "8.3": '''def weight_grad(x, grad_output, kernel_size, stride=1, padding=0):
+    "10.3": '''def weight_grad(x, grad_output, kernel_size, stride=1, padding=0):
     cols = F.unfold(x, kernel_size, stride=stride, padding=padding)
     n, o = grad_output.shape[:2]
     dw = grad_output.reshape(n, o, -1)[0] @ cols[0].T
     return dw.reshape(o, x.shape[1], kernel_size, kernel_size)
 ''',
     # the reduction ratio applied the wrong way: the hidden layer grows instead of shrinking
-    "8.4": '''class SEBlock(nn.Module):
+    "10.4": '''class SEBlock(nn.Module):
     def __init__(self, channels, reduction):
         super().__init__()
         hidden = channels * reduction
@@ -28,7 +28,7 @@ separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, b
         return x * weights[:, :, None, None]
 ''',
     # ceil_mode rounds up, but the window that would start past the input is not dropped
-    "8.5": '''def pool_out(size, kernel_size, stride, ceil_mode=False):
+    "10.5": '''def pool_out(size, kernel_size, stride, ceil_mode=False):
     if not ceil_mode:
         return (size - kernel_size) // stride + 1
     return -(-(size - kernel_size) // stride) + 1
