@@ -179,7 +179,8 @@ def _check_transposed_out(transposed_out):
         if got != real:
             hints = [hint for value, hint in _transposed_mistakes(size, k, s, p, op, d) if value == got]
             raise CheckFailed(f"{call} returned {got}, not the length nn.ConvTranspose2d gives",
-                              hint=hints[0] if hints else "(W − 1)·S − 2P + D·(F − 1) + output_padding + 1")
+                              hint=hints[0] if hints else "W stamps S apart, each as wide as the dilated kernel; "
+                                                              "then cut the padding and add output_padding")
 
 
 class _Forbidden(Exception):
@@ -283,4 +284,5 @@ def _check_input_grad(input_grad):
             hints = [hint for value, hint in _input_grad_mistakes(weight, grad, case["padding"])
                      if torch.allclose(got, value, atol=1e-8)]
             raise CheckFailed(f"{what} differs from autograd's",
-                              hint=hints[0] if hints else "F.conv2d(dY, rotated kernels, padding=k − 1 − padding)")
+                              hint=hints[0] if hints else "rotate the kernels by 180°, swap their channel axes, and "
+                                                              "pad dY so that every partial overlap counts")
