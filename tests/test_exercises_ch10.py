@@ -118,3 +118,29 @@ def test_input_grad_shortcuts_are_refused(shortcut):
 def test_input_grad_mistakes_are_named(answer, diagnosis):
     result = run_check("10.6", {"input_grad": answer})
     assert result.status == "failed" and diagnosis in result.feedback, result.feedback
+
+
+def _local_right(in_channels, out_channels, kernel_size, size, stride=1, padding=0):
+    side = (size + 2 * padding - kernel_size) // stride + 1
+    return side * side * out_channels * (in_channels * kernel_size**2 + 1)
+
+
+@pytest.mark.parametrize(
+    ("formula", "diagnosis"),
+    [
+        (lambda c, o, k, n, s, p, side: n * n * o * (c * k * k + 1), "not per input pixel"),
+        (lambda c, o, k, n, s, p, side: side * side * o * c * k * k, "its own bias"),
+        (lambda c, o, k, n, s, p, side: side * side * o * c * k * k + o, "not shared either"),
+        (lambda c, o, k, n, s, p, side: side * side * (c * k * k + 1), "out_channels kernels"),
+        (lambda c, o, k, n, s, p, side: (n + 2 * p - k + 1) ** 2 * o * (c * k * k + 1), "stride"),
+        (lambda c, o, k, n, s, p, side: ((n - k) // s + 1) ** 2 * o * (c * k * k + 1), "padding"),
+    ],
+)
+def test_local_params_mistakes_are_named(formula, diagnosis):
+    def answer(c, o, k, size, stride=1, padding=0):
+        return formula(c, o, k, size, stride, padding, (size + 2 * padding - k) // stride + 1)
+
+    assert run_check("10.7", {"local_params": _local_right}).status == "passed"
+    result = run_check("10.7", {"local_params": answer})
+    assert result.status == "failed" and diagnosis in result.feedback, result.feedback
+    assert "expected" not in result.feedback

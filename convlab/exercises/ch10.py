@@ -286,3 +286,45 @@ def _check_input_grad(input_grad):
             raise CheckFailed(f"{what} differs from autograd's",
                               hint=hints[0] if hints else "rotate the kernels by 180°, swap their channel axes, and "
                                                               "pad dY so that every partial overlap counts")
+
+
+def _local_cases() -> list[tuple[int, int, int, int, int, int]]:
+    """(in_channels, out_channels, kernel, size, stride, padding): AlexNet's conv1 shape, then random."""
+    cases = [(3, 4, 3, 12, 1, 0), (2, 3, 3, 9, 2, 0), (1, 2, 3, 8, 1, 1), (3, 96, 11, 227, 4, 0)]
+    gen = torch.Generator().manual_seed(107)
+    while len(cases) < 12:
+        c, o, k, size, s, p = (int(torch.randint(low, high + 1, (1,), generator=gen))
+                               for low, high in [(1, 4), (1, 6), (1, 5), (5, 20), (1, 3), (0, 2)])
+        if k <= size + 2 * p:
+            cases.append((c, o, k, size, s, p))
+    return cases
+
+
+def _local_mistakes(c, o, k, size, s, p, positions) -> list[tuple[int, str]]:
+    weights = c * k * k
+    return [
+        (size * size * o * (weights + 1), "one kernel per *output* position, not per input pixel"),
+        (positions * o * weights, "every output position has its own bias for each output channel too"),
+        (positions * o * weights + o, "the biases are not shared either: one per channel at every position"),
+        (positions * (weights + 1), "every position has out_channels kernels, each with its bias"),
+        (((size + 2 * p - k) + 1) ** 2 * o * (weights + 1), "the stride decides how many positions there are"),
+        (((size - k) // s + 1) ** 2 * o * (weights + 1), "the padding adds positions too"),
+    ]
+
+
+@exercise("10.7", "parameters of a locally-connected layer", answers=["local_params"], points=1)
+def _check_local_params(local_params):
+    expect(callable(local_params), "local_params should be a function",
+           hint="def local_params(in_channels, out_channels, kernel_size, size, stride=1, padding=0):")
+    for c, o, k, size, s, p in _local_cases():
+        call = f"local_params({c}, {o}, {k}, size={size}, stride={s}, padding={p})"
+        conv = nn.Conv2d(c, o, k, stride=s, padding=p)  # the same windows, shared: count it, and its positions
+        with torch.no_grad():
+            positions = conv(torch.zeros(1, c, size, size)).shape[-2:].numel()
+        want = positions * sum(t.numel() for t in conv.parameters())
+        got = expect_integer(local_params(c, o, k, size, s, p), call, hint="a parameter count is a whole number")
+        if got != want:
+            hints = [hint for value, hint in _local_mistakes(c, o, k, size, s, p, positions) if value == got]
+            raise CheckFailed(f"{call} returned {got:,}, which is not right",
+                              hint=hints[0] if hints else "a convolution's kernels and biases, once per "
+                                                              "output position")

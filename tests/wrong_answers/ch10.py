@@ -36,4 +36,9 @@ separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, b
     k = weight.shape[-1]
     return F.conv2d(grad_output, weight.transpose(0, 1), padding=k - 1 - padding)
 ''',
+    # the biases shared as in a convolution: only the kernels counted per position
+    "10.7": '''def local_params(in_channels, out_channels, kernel_size, size, stride=1, padding=0):
+    side = (size + 2 * padding - kernel_size) // stride + 1
+    return side * side * conv_params(in_channels, out_channels, kernel_size, bias=False) + out_channels
+''',
 }
