@@ -1,4 +1,4 @@
-"""Plausible wrong answers to chapter 8's exercises; each must fail its check with a friendly message."""
+"""Plausible wrong answers to chapter 10's exercises; each must fail its check with a friendly message."""
 
 WRONG_ANSWERS: dict[str, str] = {
     # the depthwise part counted as a full 32 → 32 convolution (groups forgotten)
@@ -27,10 +27,18 @@ separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, b
         weights = self.excite(x.mean(dim=(2, 3)))
         return x * weights[:, :, None, None]
 ''',
-    # ceil_mode rounds up, but the window that would start past the input is not dropped
-    "10.5": '''def pool_out(size, kernel_size, stride, ceil_mode=False):
-    if not ceil_mode:
-        return (size - kernel_size) // stride + 1
-    return -(-(size - kernel_size) // stride) + 1
+    # the dilation forgotten: the kernel counted as F pixels wide whatever D is
+    "10.5": '''def transposed_out(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    return (size - 1) * stride - 2 * padding + (kernel_size - 1) + output_padding + 1
+''',
+    # full padding and swapped channels, but the kernel not rotated
+    "10.6": '''def input_grad(weight, grad_output, padding=0):
+    k = weight.shape[-1]
+    return F.conv2d(grad_output, weight.transpose(0, 1), padding=k - 1 - padding)
+''',
+    # the biases shared as in a convolution: only the kernels counted per position
+    "10.7": '''def local_params(in_channels, out_channels, kernel_size, size, stride=1, padding=0):
+    side = (size + 2 * padding - kernel_size) // stride + 1
+    return side * side * conv_params(in_channels, out_channels, kernel_size, bias=False) + out_channels
 ''',
 }
