@@ -18,7 +18,7 @@ from convlab._validate import integer
 
 __all__ = ["GREY_LEVELS", "Digits", "load_digits", "shift", "stratified_split"]
 
-GREY_LEVELS = 16  # the data's largest pixel value: pixels count the 4 × 4 blocks of ink, 0 … 16
+GREY_LEVELS = 16  # the largest pixel value: a pixel counts the inked pixels of a 4 × 4 block, 0 … 16
 
 
 @dataclass(frozen=True)
