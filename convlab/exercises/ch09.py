@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from numbers import Integral
 
 import torch
 import torch.nn.functional as F
@@ -110,6 +111,9 @@ def _check_lenet5(lenet5):
         expect(kind == want_kind,
                f"{name} of the spec should be a {want_kind} layer; your layer {index} is a {type(layer).__name__}",
                hint="follow the order conv, ReLU, pool, conv, ReLU, pool, flatten, linear, …")
+        if kind == "pool":
+            expect(isinstance(layer, nn.MaxPool2d), f"{name} (your layer {index}) should be max pooling, not "
+                   f"{type(layer).__name__}", hint="nn.MaxPool2d(2)")
         shape = tuple(x.shape[1:])
         expect(shape == want_shape, f"{name} (your layer {index}) outputs {shape} per image: not what the spec gives",
                hint=hint)
@@ -190,9 +194,11 @@ def _check_lenet_plan(lenet_plan):
             expect(isinstance(entry, (list, tuple)) and len(entry) == 2,
                    f"{call}: the entry for {name} should be a (shape, params) pair, got {entry!r:.60}")
             their_shape, their_params = entry
-            if isinstance(their_shape, (list, torch.Size)):
-                their_shape = tuple(their_shape)
-            expect(isinstance(their_shape, tuple) and all(isinstance(s, int) for s in their_shape),
+            if isinstance(their_shape, (list, tuple, torch.Size)) and all(
+                isinstance(s, Integral) and not isinstance(s, bool) for s in their_shape
+            ):
+                their_shape = tuple(int(s) for s in their_shape)  # numpy or tensor-free ints are fine
+            expect(isinstance(their_shape, tuple) and all(type(s) is int for s in their_shape),
                    f"{call}: the shape of {name} should be a tuple of ints, got {their_shape!r:.60}",
                    hint="(channels, height, width) for the first four layers, (n_classes,) for the linear one")
             expect(their_shape == shape, f"{call}: the shape of {name} is off (you give {their_shape})", hint=hint)
