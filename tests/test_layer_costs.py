@@ -98,3 +98,15 @@ def test_unknown_layers_are_refused():
 
     with pytest.raises(TypeError, match="Square"):
         layer_costs(nn.Sequential(nn.Conv2d(1, 2, 3), Square()), (1, 1, 5, 5))
+
+
+def test_a_disagreement_with_the_formulas_raises(monkeypatch):
+    import convlab.layer_costs as costs
+
+    monkeypatch.setattr(costs, "expected_params", lambda layer: 1 + sum(p.numel() for p in layer.parameters()))
+    with pytest.raises(RuntimeError, match="parameters"):
+        costs.layer_costs(_lenet(), (1, 1, 8, 8))
+    monkeypatch.undo()
+    monkeypatch.setattr(costs, "_formula_macs", lambda layer, shape: 7)
+    with pytest.raises(RuntimeError, match="multiply-adds"):
+        costs.layer_costs(_lenet(), (1, 1, 8, 8))
