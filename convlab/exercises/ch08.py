@@ -116,7 +116,9 @@ def _check_pool_out(pool_out):
     for size, k, s, p, ceil in _size_cases():
         real = _real_size(size, k, s, p, ceil)
         what = f"pool_out({size}, {k}, {s}, {p}, ceil_mode={ceil})"
-        got = expect_integer(pool_out(size, k, s, p, ceil), what)
+        with _forbidden(_POOLING_FUNCTIONS, "exercise 8.2 asks for the size from the formula, not from a real layer"):
+            got = pool_out(size, k, s, p, ceil)
+        got = expect_integer(got, what)
         if got == real:
             continue
         room = size + 2 * p - k
@@ -203,6 +205,10 @@ _STAGE_HINTS = (
 )
 
 
+# Running the layers would answer 8.4 without any arithmetic.
+_LAYERS = _POOLING_FUNCTIONS + [(F, "conv2d"), (torch, "conv2d"), (nn.Conv2d, "forward")]
+
+
 def _real_shapes(stack: nn.Sequential, size: int) -> list[tuple[int, int, int]]:
     shapes, x = [], torch.zeros(1, 1, size, size)
     with torch.no_grad():
@@ -219,7 +225,8 @@ def _check_stack_shapes(stack_shapes):
     stack = _lenet_like()
     for size in [28, 32, 10, 11, 13, 14, 15, 17, 22, 27, 31, 40, 64, 65]:
         real = _real_shapes(stack, size)
-        got = stack_shapes(size)
+        with _forbidden(_LAYERS, "exercise 8.4 asks for the shapes from the formulas, not from running the layers"):
+            got = stack_shapes(size)
         what = f"stack_shapes({size})"
         if not isinstance(got, (list, tuple)) or len(got) != 4:
             raise CheckFailed(f"{what} should be a list of four (C, H, W) shapes, one after each layer "
