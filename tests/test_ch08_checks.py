@@ -7,7 +7,7 @@ import math
 
 import pytest
 import torch
-import torch.nn.functional as F
+import torch.nn.functional as nnf
 from torch import nn
 
 from convlab.checking import run_check
@@ -15,7 +15,7 @@ from convlab.exercises import ch08
 
 
 def _run(exercise_id: str, source: str):
-    namespace = {"math": math, "torch": torch, "F": F, "nn": nn}
+    namespace = {"math": math, "torch": torch, "nnf": nnf, "nn": nn}
     exec(source, namespace)  # noqa: S102 - a learner's answer, as the grader runs it
     return run_check(exercise_id, namespace)
 
@@ -23,8 +23,8 @@ def _run(exercise_id: str, source: str):
 MISTAKES = [
     ("8.1", 'def pool(x, kernel_size, stride, mode="max"):\n'
             '    if mode == "max":\n'
-            '        return F.max_pool2d(x, kernel_size, stride)\n'
-            '    return F.avg_pool2d(x, kernel_size, stride)\n',
+            '        return nnf.max_pool2d(x, kernel_size, stride)\n'
+            '    return nnf.avg_pool2d(x, kernel_size, stride)\n',
      "called torch.nn.functional.max_pool2d"),
     ("8.1", 'def pool(x, kernel_size, stride, mode="max"):\n'
             '    layer = nn.MaxPool2d if mode == "max" else nn.AvgPool2d\n'
@@ -48,11 +48,11 @@ MISTAKES = [
     ("8.3", 'def max_pool_grad(x, grad_output, kernel_size, stride):\n'
             '    x = x.clone().requires_grad_()\n'
             '    with torch.enable_grad():\n'
-            '        F.max_pool2d(x, kernel_size, stride).backward(grad_output)\n'
+            '        nnf.max_pool2d(x, kernel_size, stride).backward(grad_output)\n'
             '    return x.grad\n',
      "without autograd"),
     ("8.3", 'def max_pool_grad(x, grad_output, kernel_size, stride):\n'
-            '    _, w = F.max_pool2d(x, kernel_size, stride, return_indices=True)\n'
+            '    _, w = nnf.max_pool2d(x, kernel_size, stride, return_indices=True)\n'
             '    n, c, h, ww = x.shape\n'
             '    g = torch.zeros(n, c, h * ww, dtype=x.dtype)\n'
             '    g.scatter_add_(2, w.flatten(2), torch.ones_like(grad_output).flatten(2))\n'
@@ -104,7 +104,7 @@ def test_switched_off_functions_come_back():
     _run("8.3", MISTAKES[6][1])
     _run("8.4", MISTAKES[10][1])
     assert [getattr(owner, name) for owner, name in ch08._LAYERS + ch08._AUTOGRAD] == originals
-    assert F.max_pool2d(torch.arange(4.0).view(1, 1, 2, 2), 2).item() == 3.0
+    assert nnf.max_pool2d(torch.arange(4.0).view(1, 1, 2, 2), 2).item() == 3.0
 
 
 def test_a_loop_solution_passes_8_1():

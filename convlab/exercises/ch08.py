@@ -75,7 +75,7 @@ def _check_pool(pool):
             got = expect_tensor(got, what)
             if got.shape != want.shape:
                 raise CheckFailed(
-                    f"{what} has shape {tuple(got.shape)}, not the shape F.{mode}_pool2d gives",
+                    f"{what} has shape {tuple(got.shape)}, not the shape nnf.{mode}_pool2d gives",
                     hint="N and C stay; each spatial axis has ⌊(size − kernel_size) / stride⌋ + 1 windows, "
                          "which move by stride, not by kernel_size",
                 )
@@ -89,7 +89,7 @@ def _check_pool(pool):
             if transposed is not None and shape[2] == shape[3] and _same(got, transposed):
                 raise CheckFailed(f"{what} mixes up rows and columns",
                                   hint="output (i, j) reads rows i·stride … and columns j·stride …")
-            raise CheckFailed(f"{what} differs from F.{mode}_pool2d by up to {(got - want).abs().max().item():.3g}",
+            raise CheckFailed(f"{what} differs from nnf.{mode}_pool2d by up to {(got - want).abs().max().item():.3g}",
                               hint="window (i, j) covers rows i·stride … i·stride + kernel_size − 1, and the same "
                                    "for columns; each channel of each sample on its own")
 

@@ -15,7 +15,7 @@ WRONG_ANSWERS: dict[str, str] = {
 ''',
     # scatter_ instead of scatter_add_: a pixel that wins two overlapping windows keeps only one gradient
     "8.3": '''def max_pool_grad(x, grad_output, kernel_size, stride):
-    _, winners = F.max_pool2d(x, kernel_size, stride, return_indices=True)
+    _, winners = nnf.max_pool2d(x, kernel_size, stride, return_indices=True)
     n, c, h, w = x.shape
     grad = torch.zeros(n, c, h * w, dtype=grad_output.dtype)
     grad.scatter_(2, winners.flatten(2), grad_output.flatten(2))
