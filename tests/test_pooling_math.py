@@ -68,3 +68,12 @@ def test_bad_arguments_are_named():
         window_diagram(8, 2, stride=1.5)
     with pytest.raises(ValueError, match="kernel_size"):
         pool_windows(8, 0)
+
+
+def test_docstring_examples_hold():
+    import doctest
+
+    from convlab import pooling_math
+
+    result = doctest.testmod(pooling_math)
+    assert result.attempted >= 3 and result.failed == 0
