@@ -11,7 +11,7 @@ separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, b
 ''',
     # only the first sample of the batch
     "10.3": '''def weight_grad(x, grad_output, kernel_size, stride=1, padding=0):
-    cols = F.unfold(x, kernel_size, stride=stride, padding=padding)
+    cols = nnf.unfold(x, kernel_size, stride=stride, padding=padding)
     n, o = grad_output.shape[:2]
     dw = grad_output.reshape(n, o, -1)[0] @ cols[0].T
     return dw.reshape(o, x.shape[1], kernel_size, kernel_size)
@@ -34,7 +34,7 @@ separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, b
     # full padding and swapped channels, but the kernel not rotated
     "10.6": '''def input_grad(weight, grad_output, padding=0):
     k = weight.shape[-1]
-    return F.conv2d(grad_output, weight.transpose(0, 1), padding=k - 1 - padding)
+    return nnf.conv2d(grad_output, weight.transpose(0, 1), padding=k - 1 - padding)
 ''',
     # the biases shared as in a convolution: only the kernels counted per position
     "10.7": '''def local_params(in_channels, out_channels, kernel_size, size, stride=1, padding=0):
