@@ -48,7 +48,7 @@ def test_syntax_error_endless_loop_and_wrong_answer_in_one_notebook(tmp_path, ex
     learner = nb.solution(NAME)
     answers = nb.answer_cells(learner)
     answers[syntax].source = "value = (1 +\nprint('oops')"
-    answers[loop].source = "while True:\n    pass"
+    answers[loop].source = "import time\nwhile True:\n    time.sleep(0.01)"  # endless, but leaves the CPU to the suite
     answers[wrong].source = nb.wrong_answers(NAME)[wrong]
     result = graded(learner, tmp_path)
     expected = {syntax: "error", loop: "timed out", wrong: "failed"}
@@ -61,8 +61,10 @@ def test_syntax_error_endless_loop_and_wrong_answer_in_one_notebook(tmp_path, ex
 
 
 def test_notebook_time_limit_marks_the_rest_timed_out(tmp_path, exercise_ids):
-    result, _ = graded_with_first_answer("import time\ntime.sleep(30)", tmp_path, exercise_ids, notebook_timeout=5)
+    # 6 s: past the notebook's limit, well within a cell's, so only the notebook's limit stops it
+    result, _ = graded_with_first_answer("import time\ntime.sleep(6)", tmp_path, exercise_ids, notebook_timeout=5)
     assert set(statuses(result).values()) == {"timed out"}
+    assert all("time limit" in ex.feedback for ex in result.exercises), result.exercises
 
 
 def test_deleted_and_emptied_check_cells_change_nothing(tmp_path, exercise_ids):

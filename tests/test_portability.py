@@ -26,7 +26,8 @@ NOTEBOOKS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
 
 def nbval_on_another_cpu(notebook: Path) -> subprocess.CompletedProcess:
     """Strict nbval of ``notebook`` (the options of pyproject.toml, one process) with ``OTHER_CPU``."""
-    env = {**os.environ, **OTHER_CPU, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))  # this checkout's convlab
+    env = {**os.environ, **OTHER_CPU, "PYTHONPATH": path}
     command = [sys.executable, "-m", "pytest", "-n", "0", "-q", "--no-header", str(notebook)]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
