@@ -6,7 +6,7 @@ which runs batched convolutions, does the same on its own. Each choice rounds th
 float sum differently. ``ATEN_CPU_CAPABILITY=default`` and ``ONEDNN_MAX_CPU_ISA=SSE41`` make
 this machine round like an older CPU, so any stored output that hangs on those bits (a float
 printed to too many digits, a training run that drifts, image bytes in HTML) fails here, not
-on a learner's laptop. One test per notebook, so that the xdist workers share them out.
+on a learner's laptop. One test class per notebook, so that the two xdist workers share them out.
 """
 
 from __future__ import annotations
@@ -32,8 +32,16 @@ def nbval_on_another_cpu(notebook: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.portability
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_outputs_do_not_depend_on_the_cpu(notebook):
-    run = nbval_on_another_cpu(notebook)
-    assert run.returncode == 0, f"{notebook.name} differs on another CPU ({OTHER_CPU}):\n{run.stdout[-6000:]}"
+def _portability_test(notebook: Path):
+    @pytest.mark.portability
+    def test_outputs_do_not_depend_on_the_cpu(self):
+        run = nbval_on_another_cpu(notebook)
+        assert run.returncode == 0, f"{notebook.name} differs on another CPU ({OTHER_CPU}):\n{run.stdout[-6000:]}"
+
+    return test_outputs_do_not_depend_on_the_cpu
+
+
+# One class per notebook: xdist (--dist loadscope) then hands the notebooks to both workers.
+for _notebook in NOTEBOOKS:
+    _name = "TestChapter" + _notebook.stem.replace("-", "_")
+    globals()[_name] = type(_name, (), {"test_outputs_do_not_depend_on_the_cpu": _portability_test(_notebook)})
