@@ -159,7 +159,8 @@ def shapes_dataset(n: int, size: int = 12, seed: int = 0, noise: float = 0.3) ->
     n, size = integer("n", n, minimum=1), integer("size", size, minimum=3)
     generator = torch.Generator().manual_seed(integer("seed", seed))
     labels = torch.randint(0, 2, (n,), generator=generator)
-    images = noise * torch.randn(n, 1, size, size, generator=generator)
+    # float64 draws are the same on every CPU; float32 randn's vectorised path is not.
+    images = noise * torch.randn(n, 1, size, size, generator=generator, dtype=torch.float64).float()
     corners = torch.randint(0, size - 2, (n, 2), generator=generator)
     for i in range(n):
         r, c = corners[i].tolist()
@@ -173,14 +174,19 @@ def fit_and_score(
     """Train ``model`` full-batch with Adam (cross-entropy), return (train, test) accuracy.
 
     ``weight_decay`` shrinks every weight by ``lr · weight_decay`` per step (as AdamW does).
-    Runs on one CPU thread (restored afterwards) so that the result is the same on every run.
+    Runs on one CPU thread (restored afterwards) so that the result is the same on every run,
+    and in float64 so that it is the same on every CPU: float32 sums round differently from one
+    instruction set to the next, and training amplifies that. The model keeps its dtype.
     """
     steps = integer("steps", steps, minimum=1)
-    threads = torch.get_num_threads()
+    threads, dtype = torch.get_num_threads(), next(model.parameters()).dtype
     torch.set_num_threads(1)
     try:
+        model.to(torch.float64)
+        train, test = ((x.to(torch.float64), y) for x, y in (train, test))
         return _fit(model, train, test, steps, lr, weight_decay)
     finally:
+        model.to(dtype)
         torch.set_num_threads(threads)
 
 

@@ -70,7 +70,9 @@ def make_shapes(n: int = 3000, *, size: int = 8, length: int = 4, noise: float =
         rows = rows0[:, None] + dr * steps
         cols = cols0[:, None] + dc * steps
         images[idx[:, None], rows, cols] = brightness[idx, None]
-    images += noise * torch.randn(n, size, size, generator=gen)
+    # float32 randn takes a vectorised path whose bits depend on the CPU's instruction set;
+    # float64 draws are the same on every CPU, so the data (and what is trained on it) are too.
+    images += noise * torch.randn(n, size, size, generator=gen, dtype=torch.float64).float()
     return ShapesData(images.unsqueeze(1), labels)
 
 
