@@ -14,6 +14,8 @@ from convlab._validate import integer, pair
 from convlab.tables import format_bytes, text_table
 
 __all__ = [
+    "unshared_params",
+    "transposed_output_size",
     "BYTES_PER_FLOAT32",
     "Counts",
     "count_layers",
@@ -248,3 +250,38 @@ def count_layers(side: int, hidden: int, channels: int = 1) -> Counts:
         fc_same=linear_params(inputs, inputs),
         conv=conv_params(channels, CONV_OUT, CONV_KERNEL),
     )
+
+
+def transposed_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1) -> int:
+    """Output length of a transposed convolution: ``(W − 1)·S − 2P + D·(F − 1) + output_padding + 1``.
+
+    It is the input length of the convolution with the same settings whose outputs it maps
+    back: a convolution maps several input lengths to one output length when the stride is
+    larger than one, and ``output_padding`` (smaller than the stride or the dilation) picks
+    one of them. Raises ``ValueError`` when the result would be empty (PyTorch returns an empty tensor).
+    """
+    size = integer("size", size, minimum=1)
+    kernel_size = integer("kernel_size", kernel_size, minimum=1)
+    stride = integer("stride", stride, minimum=1)
+    padding = integer("padding", padding, minimum=0)
+    dilation = integer("dilation", dilation, minimum=1)
+    output_padding = integer("output_padding", output_padding, minimum=0)
+    if output_padding >= max(stride, dilation):
+        raise ValueError(
+            f"output_padding must be smaller than stride or dilation, got output_padding={output_padding} "
+            f"with stride={stride}, dilation={dilation}"
+        )
+    out = (size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
+    if out < 1:
+        raise ValueError(f"padding={padding} leaves an empty output (length {out}) for size={size}")
+    return out
+
+
+def unshared_params(in_channels, out_channels, kernel_size, size, stride=1, padding=0, bias: bool = True) -> int:
+    """Parameters of a locally-connected layer: one kernel (and bias) per output position.
+
+    That is ``H_out · W_out`` times the count of ``nn.Conv2d(in_channels, out_channels,
+    kernel_size)`` on a square ``size`` × ``size`` input.
+    """
+    out = conv_output_size(integer("size", size, minimum=1), kernel_size, stride, padding)
+    return out * out * conv_params(in_channels, out_channels, kernel_size, bias=bias)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass
+from numbers import Real
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,8 @@ from convlab._validate import integer
 __all__ = [
     "BANKS",
     "CLASSES",
+    "Digits",
+    "GREY_LEVELS",
     "PHOTO",
     "RGBA_PNG",
     "ShapesData",
@@ -33,13 +36,16 @@ __all__ = [
     "inverse_permutation",
     "kernel_bank",
     "load",
+    "load_digits",
     "make_shapes",
     "permute_pixels",
     "photo",
     "pixel_permutation",
     "rgba_png",
     "shapes_dataset",
+    "shift",
     "split_shapes",
+    "stratified_split",
     "to_chw",
     "to_maps",
     "to_nchw",
@@ -202,7 +208,9 @@ def make_shapes(n: int = 3000, *, size: int = 8, length: int = 4, noise: float =
         rows = rows0[:, None] + dr * steps
         cols = cols0[:, None] + dc * steps
         images[idx[:, None], rows, cols] = brightness[idx, None]
-    images += noise * torch.randn(n, size, size, generator=gen)
+    # float32 randn takes a vectorised path whose bits depend on the CPU's instruction set;
+    # float64 draws are the same on every CPU, so the data (and what is trained on it) are too.
+    images += noise * torch.randn(n, size, size, generator=gen, dtype=torch.float64).float()
     return ShapesData(images.unsqueeze(1), labels)
 
 
@@ -231,7 +239,8 @@ def shapes_dataset(n: int, size: int = 12, seed: int = 0, noise: float = 0.3) ->
     n, size = integer("n", n, minimum=1), integer("size", size, minimum=3)
     generator = torch.Generator().manual_seed(integer("seed", seed))
     labels = torch.randint(0, 2, (n,), generator=generator)
-    images = noise * torch.randn(n, 1, size, size, generator=generator)
+    # float64 draws are the same on every CPU; float32 randn's vectorised path is not.
+    images = noise * torch.randn(n, 1, size, size, generator=generator, dtype=torch.float64).float()
     corners = torch.randint(0, size - 2, (n, 2), generator=generator)
     for i in range(n):
         r, c = corners[i].tolist()
@@ -320,3 +329,92 @@ def kernel_bank(name: str, in_channels: int = 3, *, out_channels: int = 4, seed:
     for c, share in enumerate(_LUMA):
         weight[3, c] = torch.full((3, 3), share / 9)
     return weight, torch.zeros(4)
+
+# ----------------------------------------------------------------------------- handwritten digits (scikit-learn)
+GREY_LEVELS = 16  # the largest pixel value: a pixel counts the inked pixels of a 4 × 4 block, 0 … 16
+
+
+@dataclass(frozen=True)
+class Digits:
+    """Images ``(N, 1, 8, 8)`` scaled to [0, 1] and labels ``(N,)`` int64 (the digit 0 … 9)."""
+
+    images: torch.Tensor
+    labels: torch.Tensor
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.images, torch.Tensor) or self.images.ndim != 4:
+            raise ValueError(f"images must be a tensor of shape (N, C, H, W), got {_shape(self.images)}")
+        if not isinstance(self.labels, torch.Tensor) or self.labels.shape != self.images.shape[:1]:
+            raise ValueError(f"labels must be a tensor of shape ({len(self.images)},), got {_shape(self.labels)}")
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+def _shape(value) -> str:
+    return str(tuple(value.shape)) if isinstance(value, torch.Tensor) else type(value).__name__
+
+
+def load_digits(*, dtype: torch.dtype = torch.float64) -> Digits:
+    """All 1,797 digits of ``sklearn.datasets.load_digits``, pixels scaled to [0, 1].
+
+    ``dtype`` is the images' floating type (float64 by default: the chapter trains in
+    float64 so that its printed accuracies are the same on every CPU).
+    """
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise TypeError(f"dtype must be a floating torch.dtype, got {dtype!r}")
+    from sklearn import datasets  # imported here: only this function needs scikit-learn
+
+    raw = datasets.load_digits()
+    images = torch.from_numpy(raw.images).to(dtype).unsqueeze(1) / GREY_LEVELS
+    labels = torch.from_numpy(raw.target).to(torch.int64)
+    return Digits(images, labels)
+
+
+def stratified_split(data: Digits, test_fraction: float = 0.25, *, seed: int = 0) -> tuple[Digits, Digits]:
+    """Split ``data`` into ``(train, test)``, keeping each class's share in both.
+
+    For every class, its images are shuffled with a generator seeded by ``seed`` and
+    ``round(test_fraction * count)`` of them go to the test set. Both sets are then put in a
+    seeded random order, so that no class comes in one block.
+    """
+    if not isinstance(data, Digits):
+        raise TypeError(f"data must be a Digits, got {type(data).__name__}")
+    if isinstance(test_fraction, bool) or not isinstance(test_fraction, Real) or not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be a number strictly between 0 and 1, got {test_fraction!r}")
+    seed = integer("seed", seed, minimum=0)
+    gen = torch.Generator().manual_seed(seed)
+    train_parts, test_parts = [], []
+    for label in torch.unique(data.labels):
+        members = (data.labels == label).nonzero().flatten()
+        members = members[torch.randperm(len(members), generator=gen)]
+        n_test = round(test_fraction * len(members))
+        if n_test == 0 or n_test == len(members):
+            raise ValueError(f"test_fraction={test_fraction} leaves class {int(label)} with an empty set")
+        test_parts.append(members[:n_test])
+        train_parts.append(members[n_test:])
+    sets = []
+    for parts in (train_parts, test_parts):
+        index = torch.cat(parts)
+        index = index[torch.randperm(len(index), generator=gen)]
+        sets.append(Digits(data.images[index], data.labels[index]))
+    return sets[0], sets[1]
+
+
+def shift(images: torch.Tensor, right: int = 0, down: int = 0) -> torch.Tensor:
+    """Move every image of ``(N, C, H, W)`` by ``right`` columns and ``down`` rows (negative: left, up).
+
+    What moves out of the frame is lost and the uncovered border is filled with zeros
+    (blank paper), so this is a translation, not a roll.
+    """
+    if not isinstance(images, torch.Tensor) or images.ndim != 4:
+        raise ValueError(f"images must be a tensor of shape (N, C, H, W), got {_shape(images)}")
+    right, down = integer("right", right), integer("down", down)
+    h, w = images.shape[-2:]
+    if abs(down) >= h or abs(right) >= w:
+        raise ValueError(f"a shift of {right} columns and {down} rows leaves nothing of a {h}×{w} image")
+    out = torch.zeros_like(images)
+    rows_to, rows_from = slice(max(down, 0), h + min(down, 0)), slice(max(-down, 0), h - max(down, 0))
+    cols_to, cols_from = slice(max(right, 0), w + min(right, 0)), slice(max(-right, 0), w - max(right, 0))
+    out[..., rows_to, cols_to] = images[..., rows_from, cols_from]
+    return out

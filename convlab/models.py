@@ -9,15 +9,18 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from convlab._validate import integer
-from convlab.arith import conv_macs, receptive_field
+from convlab.arith import conv_macs, conv_output_size, receptive_field
 
 __all__ = [
+    "LocallyConnected2d",
     "DepthwiseSeparable",
     "SqueezeExcitation",
     "conv_stack",
@@ -162,3 +165,38 @@ def cost_rows(in_channels: int, out_channels: int, kernel_size: int, size: int, 
         + conv_macs(in_channels, out_channels, 1, size),
     }
     return [{"name": n, "module": m, "params": param_count(m), "macs": macs[n]} for n, m in layers.items()]
+
+
+class LocallyConnected2d(nn.Module):
+    """A convolution without weight sharing: every output position has its own weights.
+
+    For a square ``input_size`` input, ``weight`` has shape ``(L, O, C·k·k)`` with ``L``
+    output positions, and ``bias`` has shape ``(O, H_out, W_out)``. Output: ``(N, O, H_out, W_out)``.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, input_size, stride=1, padding=0):
+        super().__init__()
+        self.in_channels = integer("in_channels", in_channels, minimum=1)
+        self.out_channels = integer("out_channels", out_channels, minimum=1)
+        self.kernel_size = integer("kernel_size", kernel_size, minimum=1)
+        self.input_size = integer("input_size", input_size, minimum=1)
+        self.stride = integer("stride", stride, minimum=1)
+        self.padding = integer("padding", padding, minimum=0)
+        self.out_size = conv_output_size(self.input_size, self.kernel_size, self.stride, self.padding)
+        fan_in = self.in_channels * self.kernel_size**2
+        bound = 1 / math.sqrt(fan_in)  # the same range nn.Conv2d draws from
+        positions = self.out_size**2
+        self.weight = nn.Parameter(torch.empty(positions, self.out_channels, fan_in).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.empty(self.out_channels, self.out_size, self.out_size).uniform_(-bound, bound))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not isinstance(x, torch.Tensor) or x.ndim != 4:
+            raise ValueError(f"x must be an (N, C, H, W) tensor, got {getattr(x, 'shape', type(x).__name__)}")
+        if x.shape[1] != self.in_channels or x.shape[2] != self.input_size or x.shape[3] != self.input_size:
+            raise ValueError(
+                f"x must have shape (N, {self.in_channels}, {self.input_size}, {self.input_size}), "
+                f"got {tuple(x.shape)}"
+            )
+        cols = F.unfold(x, self.kernel_size, stride=self.stride, padding=self.padding)  # (N, C·k·k, L)
+        out = torch.einsum("njl,loj->nol", cols, self.weight)  # window l meets its own weights
+        return out.reshape(x.shape[0], self.out_channels, self.out_size, self.out_size) + self.bias

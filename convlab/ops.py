@@ -31,6 +31,7 @@ from convlab._validate import pair
 from convlab.arith import conv_output_size
 
 __all__ = [
+    "input_grad_by_correlation",
     "conv2d_im2col",
     "conv2d_loops",
     "grad_bias",
@@ -246,3 +247,37 @@ def pool2d(x, kernel_size: int, stride: int | None = None, mode: str = "max", ce
     else:
         raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
     return out[0, 0].numpy()
+
+
+def input_grad_by_correlation(weight: torch.Tensor, grad_output: torch.Tensor, input_size, stride=1, padding=0):
+    """``dL/dX`` of ``F.conv2d(x, weight, stride=stride, padding=padding)`` without autograd.
+
+    Each input pixel met every kernel weight once, in a different output window, so its
+    gradient gathers ``dY`` through the kernel turned by 180°: insert ``stride − 1`` zeros
+    between the entries of ``dY``, pad by ``k − 1 − padding`` (a *full* correlation), and
+    correlate with ``weight`` flipped in both spatial axes and with its channel axes swapped
+    (it maps O channels back to C). ``input_size`` is ``(H, W)`` of the input: with a stride,
+    several input sizes give the same output, and the extra bottom/right rows get zeros too.
+    """
+    for name, value in (("weight", weight), ("grad_output", grad_output)):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+        if value.ndim != 4:
+            raise ValueError(f"{name} must have 4 dimensions, got shape {tuple(value.shape)}")
+    height, width = pair("input_size", input_size, minimum=1)
+    (sh, sw), (ph, pw) = pair("stride", stride, minimum=1), pair("padding", padding, minimum=0)
+    out_channels, _, kh, kw = weight.shape
+    if grad_output.shape[1] != out_channels:
+        raise ValueError(f"grad_output has {grad_output.shape[1]} channels but weight has {out_channels} kernels")
+    expected = (conv_output_size(height, kh, sh, ph), conv_output_size(width, kw, sw, pw))
+    if tuple(grad_output.shape[2:]) != expected:
+        raise ValueError(f"grad_output is {tuple(grad_output.shape[2:])} but input_size gives output {expected}")
+    n, _, ho, wo = grad_output.shape
+    spread = grad_output.new_zeros(n, out_channels, (ho - 1) * sh + 1, (wo - 1) * sw + 1)
+    spread[:, :, ::sh, ::sw] = grad_output  # stride S: S − 1 zeros between neighbours
+    extra_h = height + 2 * ph - ((ho - 1) * sh + kh)  # rows the stride never reached
+    extra_w = width + 2 * pw - ((wo - 1) * sw + kw)
+    # F.pad crops where the amount is negative (padding larger than k − 1)
+    full = F.pad(spread, (kw - 1 - pw, kw - 1 - pw + extra_w, kh - 1 - ph, kh - 1 - ph + extra_h))
+    rotated = weight.flip(2, 3).transpose(0, 1)  # (C, O, kH, kW), turned by 180°
+    return F.conv2d(full, rotated)

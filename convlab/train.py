@@ -42,13 +42,21 @@ def _tensors(data, name: str) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 @contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run on one CPU thread, restored afterwards: sums then happen in one fixed order."""
-    threads = torch.get_num_threads()
+def _reproducible(model: nn.Module) -> Iterator[None]:
+    """One CPU thread and float64, both restored afterwards.
+
+    One thread: the sums happen in one fixed order, so every run gives the same result.
+    float64: float32 sums round differently from one instruction set to the next (PyTorch picks
+    its kernels by CPU), and training amplifies that until a printed accuracy moves; in float64
+    such differences stay far below what an accuracy shows. The model keeps its dtype.
+    """
+    threads, dtype = torch.get_num_threads(), next(model.parameters()).dtype
     torch.set_num_threads(1)
+    model.to(torch.float64)
     try:
         yield
     finally:
+        model.to(dtype)
         torch.set_num_threads(threads)
 
 
@@ -88,8 +96,8 @@ def fit(model: nn.Module, data, *, epochs: int, batch_size: int | None = None, l
     ``batch_size=None`` takes the whole data set as one batch, in order, for each of the
     ``epochs`` steps; otherwise every epoch visits the data in a fresh order drawn from
     ``seed``. ``weight_decay`` shrinks every weight by ``lr · weight_decay`` per step (as
-    AdamW does). Runs on one CPU thread (restored afterwards): the sums then happen in one
-    fixed order, so the result is the same on every run.
+    AdamW does). Runs on one CPU thread and in float64 (both restored afterwards), so the
+    result is the same on every run and on every CPU.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -97,7 +105,8 @@ def fit(model: nn.Module, data, *, epochs: int, batch_size: int | None = None, l
     epochs = integer("epochs", epochs, minimum=1)
     if batch_size is not None:
         batch_size = integer("batch_size", batch_size, minimum=1)
-    with _one_thread():
+    images = images.to(torch.float64)
+    with _reproducible(model):
         generator = torch.Generator().manual_seed(integer("seed", seed))
         optimizer = _Adam([p for p in model.parameters() if p.requires_grad], lr, weight_decay)
         model.train()
@@ -118,8 +127,8 @@ def fit(model: nn.Module, data, *, epochs: int, batch_size: int | None = None, l
 def accuracy(model: nn.Module, data) -> float:
     """Fraction of ``data`` that ``model`` classifies right, in [0, 1]."""
     images, labels = _tensors(data, "data")
-    with _one_thread():
-        return (model(images).argmax(dim=1) == labels).float().mean().item()
+    with _reproducible(model):
+        return (model(images.to(torch.float64)).argmax(dim=1) == labels).float().mean().item()
 
 
 def train_and_evaluate(

@@ -1,8 +1,14 @@
-"""Run the slowest file first: with two xdist workers, the book build and browser test then
-overlap with everything else instead of starting last."""
+"""How the suite is shared between the two xdist workers (``--dist loadscope``).
 
-SLOWEST_FIRST = "tests/test_book.py"
+A scope is a file (a notebook's cells run in order in one kernel; a file's fixtures, such as the
+book build, are made once) or a test class: tests/test_portability.py has one class per
+notebook, so that the portability pass is shared out notebook by notebook. The slowest jobs
+start first, so that they overlap with everything else instead of starting last
+(``--no-loadscope-reorder`` keeps this order).
+"""
+
+SLOWEST_FIRST = ("tests/test_book.py", "tests/test_portability.py", "tests/test_exercise_grading.py")
 
 
 def pytest_collection_modifyitems(items):
-    items.sort(key=lambda item: not item.nodeid.startswith(SLOWEST_FIRST))
+    items.sort(key=lambda item: next((i for i, f in enumerate(SLOWEST_FIRST) if item.nodeid.startswith(f)), 99))

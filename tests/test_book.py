@@ -26,17 +26,36 @@ def toc_files() -> list[str]:
     return [toc["root"]] + [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
 
 
+def config_with_stored_outputs(folder: Path) -> Path:
+    """``_config.yml`` with notebook execution off, written to ``folder``; returns its path.
+
+    The suite's nbval pass already proves that every stored output equals a fresh run, so the
+    book is built from the stored outputs instead of executing every notebook a second time.
+    """
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"]["execute_notebooks"] = "off"
+    extensions = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, path in extensions.items():  # Jupyter Book resolves these next to the config file
+        extensions[name] = str(ROOT / path)
+    path = folder / "_config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
-    """A clean ``jupyter-book build . -W -n --keep-going`` into a fresh folder.
+    """A clean ``jupyter-book build . -W -n --keep-going`` into a fresh folder, from the
+    notebooks' stored outputs (see :func:`config_with_stored_outputs`).
 
     For working on these tests only, ``CONVLAB_BUILT_BOOK=path/to/_build/html`` reuses a build.
     """
     if os.environ.get("CONVLAB_BUILT_BOOK"):
         return Path(os.environ["CONVLAB_BUILT_BOOK"])
     out = tmp_path_factory.mktemp("book")
+    config = config_with_stored_outputs(tmp_path_factory.mktemp("config"))
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [jupyter_book, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
+    command = [jupyter_book, "build", str(ROOT), "--path-output", str(out), "--config", str(config)]
+    command += ["-W", "-n", "--keep-going"]
     start = time.perf_counter()
     run = subprocess.run(command, capture_output=True, text=True, timeout=900)
     print(f"clean book build: {time.perf_counter() - start:.0f} s")
@@ -70,9 +89,9 @@ def test_internal_links_resolve(built_book):
     assert broken == []
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium():
-    """One headless Chromium for this module (Playwright allows one sync session at a time)."""
+    """One headless Chromium for the session (Playwright allows one sync session at a time)."""
     if not Path(browser.CHROMIUM).exists():
         message = f"the browser tests need Chromium at {browser.CHROMIUM} (Debian: apt-get install chromium)"
         if os.environ.get("CI"):

@@ -1,135 +1,276 @@
-"""Checks of the graded exercises of chapter 8, "Beyond the notes"."""
+"""Checks of the graded exercises of chapter 8, "Pooling".
+
+Every check compares the learner's answer with real PyTorch pooling on seeded cases, and its
+feedback names the case and the likely mistake without ever showing the expected value.
+"""
 
 from __future__ import annotations
+
+import contextlib
+import itertools
+from unittest import mock
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from convlab.arith import conv_params
-from convlab.exercises.checking import exercise
-from convlab.exercises.expect import expect, expect_close, expect_equal, expect_shape
+from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.expect import expect, expect_integer, expect_tensor
+
+# Everything in torch that pools, so that a "from scratch" answer cannot call it.
+_POOLING_FUNCTIONS = (
+    [(F, name) for name in dir(F) if "pool" in name and callable(getattr(F, name))]
+    + [(torch, name) for name in ("max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d",
+                                  "max_pool1d_with_indices", "adaptive_avg_pool1d", "adaptive_max_pool1d")
+       if hasattr(torch, name)]
+    + [(torch._C._nn, name) for name in dir(torch._C._nn) if "pool" in name]
+)
 
 
-def _conv_cases(seed: int, n: int = 5) -> list[dict]:
-    """Random small convolution set-ups (batch, channels, sizes, kernel, stride, padding)."""
-    gen = torch.Generator().manual_seed(seed)
+@contextlib.contextmanager
+def _forbidden(targets, why: str):
+    """Replace each ``(module, name)`` by a function that fails the check, naming it and ``why``."""
+    with contextlib.ExitStack() as stack:
+        for owner, name in targets:
+            where = getattr(owner, "__name__", "torch")
 
-    def rand(low: int, high: int) -> int:
-        return int(torch.randint(low, high + 1, (1,), generator=gen))
+            def refuse(*args, _name=f"{where}.{name}", **kwargs):
+                raise CheckFailed(f"your code called {_name}: {why}")
 
-    cases = []
-    for i in range(n):
-        k = rand(1, 3)
-        cases.append({
-            "n": rand(1, 3), "c": rand(1, 4), "o": rand(1, 5), "h": rand(k + 2, 9), "w": rand(k + 2, 9), "k": k,
-            "stride": 1 if i < 2 else rand(1, 2), "padding": 0 if i < 2 else rand(0, k // 2),
-        })
+            stack.enter_context(mock.patch.object(owner, name, refuse))
+        yield
+
+
+def _same(got: torch.Tensor, want: torch.Tensor) -> bool:
+    return got.shape == want.shape and torch.allclose(got, want, atol=1e-10, rtol=1e-9)
+
+
+# --- 8.1 ---------------------------------------------------------------------------------------
+
+def _pool_cases() -> list[tuple[tuple[int, int, int, int], int, int]]:
+    """(shape, kernel_size, stride): non-overlapping, overlapping, gapped and 1×1 windows."""
+    gen = torch.Generator().manual_seed(81)
+    cases = [((1, 1, 4, 4), 2, 2), ((2, 3, 7, 7), 3, 2), ((1, 2, 6, 9), 2, 3), ((1, 1, 5, 5), 1, 1),
+             ((2, 1, 8, 5), 4, 1)]
+    for _ in range(5):
+        k, s = (int(v) for v in torch.randint(1, 5, (2,), generator=gen))
+        h, w = (int(v) for v in torch.randint(k, k + 7, (2,), generator=gen))
+        n, c = (int(v) for v in torch.randint(1, 4, (2,), generator=gen))
+        cases.append(((n, c, h, w), k, s))
     return cases
 
-
-def _reference(case: dict, seed: int):
-    """x, upstream gradient dY, and PyTorch's own dL/dW and dL/db for one case (float64).
-
-    ``aten.convolution_backward`` is the kernel autograd runs for ``F.conv2d``; calling it
-    directly skips starting the autograd engine, which keeps the check fast.
-    """
-    gen = torch.Generator().manual_seed(seed)
-    x = torch.randn(case["n"], case["c"], case["h"], case["w"], generator=gen, dtype=torch.float64)
-    weight = torch.randn(case["o"], case["c"], case["k"], case["k"], generator=gen, dtype=torch.float64)
-    stride, padding = [case["stride"]] * 2, [case["padding"]] * 2
-    y = F.conv2d(x, weight, None, stride, padding)
-    grad = torch.randn(y.shape, generator=gen, dtype=torch.float64)
-    _, grad_w, grad_b = torch.ops.aten.convolution_backward(
-        grad, x, weight, [case["o"]], stride, padding, [1, 1], False, [0, 0], 1, [False, True, True]
-    )
-    return x, grad, grad_w, grad_b
-
-
-def _describe(case: dict) -> str:
-    return (f"x {case['n']}×{case['c']}×{case['h']}×{case['w']}, {case['o']} kernels {case['k']}×{case['k']}, "
-            f"stride {case['stride']}, padding {case['padding']}")
-
-
-@exercise("8.1", answers=["standard_params", "separable_params"])
-def _check_separable_params(standard_params, separable_params):
-    expect_equal(standard_params, conv_params(32, 64, 3, bias=False), "standard_params",
-                 hint="64 kernels, each 3×3 over all 32 input channels, no bias")
-    expect_equal(separable_params, conv_params(32, 32, 3, bias=False, groups=32) + conv_params(32, 64, 1, bias=False),
-                 "separable_params",
-                 hint="depthwise: one 3×3 kernel per input channel (groups=32); then a 1×1 conv from 32 to 64")
-
-
-@exercise("8.2", answers=["bias_grad"])
-def _check_bias_grad(bias_grad):
-    for i, case in enumerate(_conv_cases(80)):
-        _, grad, _, expected = _reference(case, 800 + i)
-        got = expect_shape(bias_grad(grad.clone()), tuple(expected.shape), f"bias_grad for {_describe(case)}",
-                           hint="one number per output channel")
-        expect_close(got, expected, f"bias_grad for {_describe(case)}", atol=1e-8,
-                     hint="each bias is added at every position of every sample: sum dY over those")
+@exercise("8.1", answers=["pool"])
+def _check_pool(pool):
+    expect(callable(pool), "pool should be a function pool(x, kernel_size, stride, mode)")
+    gen = torch.Generator().manual_seed(810)
+    why = "exercise 8.1 asks for pooling from scratch — use slicing, max/mean or unfold instead"
+    for shape, k, s in _pool_cases():
+        x = torch.randn(shape, generator=gen, dtype=torch.float64)
+        wanted = {"max": F.max_pool2d(x, k, s), "avg": F.avg_pool2d(x, k, s)}
+        for mode, want in wanted.items():
+            what = f"pool(x, {k}, {s}, {mode!r}) for x of shape {shape}"
+            with _forbidden(_POOLING_FUNCTIONS, why):
+                got = pool(x.clone(), k, s, mode)
+            got = expect_tensor(got, what)
+            if got.shape != want.shape:
+                raise CheckFailed(
+                    f"{what} has shape {tuple(got.shape)}, not the shape nnf.{mode}_pool2d gives",
+                    hint="N and C stay; each spatial axis has ⌊(size − kernel_size) / stride⌋ + 1 windows, "
+                         "which move by stride, not by kernel_size",
+                )
+            if _same(got, want):
+                continue
+            other = wanted["avg" if mode == "max" else "max"]
+            if _same(got, other):
+                raise CheckFailed(f"{what} returns the other kind of pooling",
+                                  hint="mode='max' keeps each window's largest value, mode='avg' its mean")
+            transposed = F.max_pool2d(x.transpose(2, 3), k, s).transpose(2, 3) if mode == "max" else None
+            if transposed is not None and shape[2] == shape[3] and _same(got, transposed):
+                raise CheckFailed(f"{what} mixes up rows and columns",
+                                  hint="output (i, j) reads rows i·stride … and columns j·stride …")
+            raise CheckFailed(f"{what} differs from nnf.{mode}_pool2d by up to {(got - want).abs().max().item():.3g}",
+                              hint="window (i, j) covers rows i·stride … i·stride + kernel_size − 1, and the same "
+                                   "for columns; each channel of each sample on its own")
 
 
-@exercise("8.3", answers=["weight_grad"])
-def _check_weight_grad(weight_grad):
-    for i, case in enumerate(_conv_cases(81)):
-        x, grad, expected, _ = _reference(case, 810 + i)
-        got = weight_grad(x.clone(), grad.clone(), case["k"], case["stride"], case["padding"])
-        got = expect_shape(got, tuple(expected.shape), f"weight_grad for {_describe(case)}",
-                           hint="(out_channels, in_channels, k, k), like the weight itself")
-        expect_close(got, expected, f"weight_grad for {_describe(case)}", atol=1e-8,
-                     hint="dW = Σ over the batch of dY_n · im2col(X_n)ᵀ — with the same stride and padding")
+# --- 8.2 ---------------------------------------------------------------------------------------
+
+def _real_size(size: int, k: int, s: int, p: int, ceil: bool) -> int | None:
+    try:
+        return nn.MaxPool2d((1, k), (1, s), (0, p), ceil_mode=ceil)(torch.zeros(1, 1, 1, size)).shape[-1]
+    except RuntimeError:
+        return None
 
 
-def _se_params(channels: int, reduction: int) -> int:
-    hidden = channels // reduction
-    return channels * hidden + hidden + hidden * channels + channels
+def _size_cases() -> list[tuple[int, int, int, int, bool]]:
+    chosen = [(6, 2, 2, 0, False), (7, 2, 2, 0, True), (7, 3, 2, 0, True), (6, 3, 2, 1, False), (6, 3, 2, 1, True),
+              (5, 2, 2, 1, True), (4, 1, 3, 0, True), (4, 1, 4, 0, True), (55, 3, 2, 0, False), (32, 2, 2, 0, True)]
+    grid = itertools.product(range(1, 13), range(1, 6), range(1, 5), range(3), (False, True))
+    return chosen + [case for case in grid if case[3] <= case[1] // 2 and _real_size(*case) is not None][::7]
 
-
-@exercise("8.4", answers=["SEBlock"])
-def _check_se_block(SEBlock):  # noqa: N803 - the learner's class name
-    expect(isinstance(SEBlock, type) and issubclass(SEBlock, nn.Module), "SEBlock should be an nn.Module class",
-           hint="class SEBlock(nn.Module): with __init__(self, channels, reduction) and forward(self, x)")
-    gen = torch.Generator().manual_seed(84)
-    for channels, reduction in [(16, 4), (32, 8), (12, 3), (8, 2)]:
-        torch.manual_seed(channels)
-        block = SEBlock(channels, reduction)
-        what = f"SEBlock({channels}, {reduction})"
-        count = sum(p.numel() for p in block.parameters())
-        expect_equal(count, _se_params(channels, reduction), f"the parameter count of {what}",
-                     hint="Linear(C, C // r) and Linear(C // r, C), both with biases")
-        x = torch.rand(2, channels, 6, 7, generator=gen) + 0.1
-        with torch.no_grad():
-            out = expect_shape(block(x), tuple(x.shape), f"{what}(x)", hint="the block keeps the input's shape")
-        scale = out / x
-        per_channel = scale[:, :, :1, :1]
-        expect(torch.allclose(scale, per_channel.expand_as(scale), atol=1e-5),
-               f"{what} should multiply each channel by one number", hint="out = x * weights[:, :, None, None]")
-        expect(bool((per_channel > 0).all() and (per_channel < 1).all()),
-               f"{what}: the channel weights should lie between 0 and 1", hint="end the excitation with a sigmoid")
-        # same channel means, very different maxima: an *average* squeeze gives the same weights
-        flat = torch.full((1, channels, 6, 7), 0.5)
-        noise = 0.4 * (torch.rand(1, channels, 6, 7, generator=gen) - 0.5)  # keeps every value near 0.5
-        bumpy = flat + noise - noise.mean(dim=(2, 3), keepdim=True)
-        with torch.no_grad():
-            same = torch.allclose(block(flat) / flat, block(bumpy) / bumpy, atol=1e-5)
-        expect(same, f"{what}: the squeeze should be a global *average* of each channel",
-               hint="squeeze with x.mean(dim=(2, 3)) or nn.AdaptiveAvgPool2d(1)")
-
-
-@exercise("8.5", answers=["pool_out"])
+@exercise("8.2", answers=["pool_out"])
 def _check_pool_out(pool_out):
-    # compared with a real nn.MaxPool2d sliding a 1×k window along a 1×size row
-    cases = [(6, 2, 2, False), (7, 2, 2, False), (7, 2, 2, True), (7, 3, 2, True), (5, 3, 3, True), (4, 1, 4, True),
-             (4, 1, 3, True), (10, 3, 1, True), (32, 2, 2, True)]
+    expect(callable(pool_out), "pool_out should be a function pool_out(size, kernel_size, stride, padding, ceil_mode)")
+    for size, k, s, p, ceil in _size_cases():
+        real = _real_size(size, k, s, p, ceil)
+        what = f"pool_out({size}, {k}, {s}, {p}, ceil_mode={ceil})"
+        with _forbidden(_POOLING_FUNCTIONS, "exercise 8.2 asks for the size from the formula, not from a real layer"):
+            got = pool_out(size, k, s, p, ceil)
+        got = expect_integer(got, what)
+        if got == real:
+            continue
+        room = size + 2 * p - k
+        rounded_up = -(-room // s) + 1
+        if ceil and rounded_up != real and got == rounded_up:
+            hint = ("ceil_mode rounds up, but PyTorch then drops a last window that would start in the "
+                    "right-hand padding or past the input")
+        elif ceil and got == room // s + 1:
+            hint = "ceil_mode=True rounds the division up, keeping a last partial window"
+        elif p and got in (-(-(size - k) // s) + 1, (size - k) // s + 1):
+            hint = "padding adds P pixels on each side: 2P in all"
+        else:
+            hint = "⌊(size + 2·padding − kernel_size) / stride⌋ + 1, rounded up instead with ceil_mode"
+        raise CheckFailed(f"{what} = {got} is not what nn.MaxPool2d gives", hint=hint)
+
+
+# --- 8.3 ---------------------------------------------------------------------------------------
+
+_GRAD_CASES = [((1, 1, 4, 4), 2, 2), ((1, 1, 7, 7), 3, 2), ((2, 3, 9, 8), 3, 2), ((1, 2, 8, 8), 2, 3),
+               ((2, 2, 6, 7), 2, 1), ((1, 1, 5, 5), 1, 1)]
+_AUTOGRAD = [(torch.Tensor, "backward"), (torch.autograd, "backward"), (torch.autograd, "grad")]
+
+
+def _max_pool_reference(x: torch.Tensor, grad: torch.Tensor, k: int, s: int) -> torch.Tensor:
+    leaf = x.clone().requires_grad_()
+    F.max_pool2d(leaf, k, s).backward(grad)
+    return leaf.grad
+
+@exercise("8.3", answers=["max_pool_grad"])
+def _check_max_pool_grad(max_pool_grad):
+    expect(callable(max_pool_grad), "max_pool_grad should be a function max_pool_grad(x, grad_output, kernel_size, "
+                                    "stride)")
+    gen = torch.Generator().manual_seed(83)
+    for shape, k, s in _GRAD_CASES:
+        x = torch.randn(shape, generator=gen, dtype=torch.float64)
+        out_shape = F.max_pool2d(x, k, s).shape
+        grad = torch.randn(out_shape, generator=gen, dtype=torch.float64)
+        want = _max_pool_reference(x, grad, k, s)
+        what = f"max_pool_grad for x of shape {shape}, kernel {k}, stride {s}"
+        with _forbidden(_AUTOGRAD, "exercise 8.3 asks for the gradient without autograd"), torch.no_grad():
+            got = max_pool_grad(x.clone(), grad.clone(), k, s)
+        got = expect_tensor(got, what)
+        expect(got.shape == x.shape, f"{what} has shape {tuple(got.shape)}, not the input's",
+               hint="the gradient with respect to x has one number per pixel of x")
+        if _same(got, want):
+            continue
+        wins = _max_pool_reference(x, torch.ones_like(grad), k, s)  # how many windows each pixel wins
+        several = wins >= 2
+        if _same(got, wins) or _same(got, (wins > 0).double()):
+            hint = "each winner receives the upstream gradient of its window, not a 1"
+        elif _same(got, _average_reference(x, grad, k, s)):
+            hint = ("spreading the gradient evenly over the window is average pooling's rule; max sends it all "
+                    "to the window's largest value")
+        elif several.any() and torch.allclose(got[~several], want[~several], atol=1e-10):
+            hint = "a pixel that is the largest in two overlapping windows receives both gradients: add them"
+        else:
+            hint = "only the position of each window's maximum receives that window's gradient; all others get 0"
+        raise CheckFailed(f"{what} is not the gradient autograd finds", hint=hint)
+
+
+def _average_reference(x: torch.Tensor, grad: torch.Tensor, k: int, s: int) -> torch.Tensor:
+    leaf = x.clone().requires_grad_()
+    F.avg_pool2d(leaf, k, s).backward(grad)
+    return leaf.grad
+
+
+# --- 8.4 ---------------------------------------------------------------------------------------
+
+def _lenet_like() -> nn.Sequential:
+    """The stack of exercise 8.4."""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True),
+    )
+
+
+_STAGES = ("Conv2d(1, 6, 5, padding=2)", "MaxPool2d(2)", "Conv2d(6, 16, 5)", "MaxPool2d(2, ceil_mode=True)")
+_STAGE_HINTS = (
+    "a 5×5 kernel with padding 2 keeps the size",
+    "MaxPool2d(2) has stride 2 and rounds down: an odd size loses its last row and column",
+    "a 5×5 kernel without padding removes 4 pixels per axis",
+    "ceil_mode=True rounds up: an odd size keeps a last, partial window",
+)
+
+
+# Running the layers would answer 8.4 without any arithmetic.
+_LAYERS = _POOLING_FUNCTIONS + [(F, "conv2d"), (torch, "conv2d"), (nn.Conv2d, "forward")]
+
+
+def _real_shapes(stack: nn.Sequential, size: int) -> list[tuple[int, int, int]]:
+    shapes, x = [], torch.zeros(1, 1, size, size)
+    with torch.no_grad():
+        for layer in stack:
+            x = layer(x)
+            if not isinstance(layer, nn.ReLU):
+                shapes.append(tuple(x.shape[1:]))
+    return shapes
+
+@exercise("8.4", answers=["stack_shapes"])
+def _check_stack_shapes(stack_shapes):
+    expect(callable(stack_shapes), "stack_shapes should be a function stack_shapes(size)")
+    stack = _lenet_like()
+    for size in [28, 32, 10, 11, 13, 14, 15, 17, 22, 27, 31, 40, 64, 65]:
+        real = _real_shapes(stack, size)
+        with _forbidden(_LAYERS, "exercise 8.4 asks for the shapes from the formulas, not from running the layers"):
+            got = stack_shapes(size)
+        what = f"stack_shapes({size})"
+        if not isinstance(got, (list, tuple)) or len(got) != 4:
+            raise CheckFailed(f"{what} should be a list of four (C, H, W) shapes, one after each layer "
+                              "(ReLU excluded)")
+        for stage, (mine, theirs) in enumerate(zip(got, real, strict=True)):
+            try:
+                mine = tuple(int(v) for v in mine)
+            except (TypeError, ValueError):
+                raise CheckFailed(f"{what}[{stage}] should be a (C, H, W) tuple of integers") from None
+            if len(mine) != 3:
+                raise CheckFailed(f"{what}[{stage}] should have three numbers (C, H, W), not {len(mine)}")
+            if mine[0] != theirs[0]:
+                raise CheckFailed(f"the channel count after {_STAGES[stage]} is not right in {what}",
+                                  hint="a convolution sets out_channels; pooling keeps the channels")
+            if mine[1:] != theirs[1:]:
+                raise CheckFailed(f"the height or width after {_STAGES[stage]} is not right in {what}",
+                                  hint=_STAGE_HINTS[stage])
+
+
+# --- 8.5 ---------------------------------------------------------------------------------------
+@exercise("8.5", answers=["avg_pool_conv"])
+def _check_avg_pool_conv(avg_pool_conv):
+    expect(callable(avg_pool_conv), "avg_pool_conv should be a function avg_pool_conv(channels, kernel_size)")
     gen = torch.Generator().manual_seed(85)
-    for _ in range(12):
-        size, k, s = (int(v) for v in torch.randint(1, 9, (3,), generator=gen))
-        if k <= size + 3:
-            cases.append((size + 3, k, s, bool(torch.rand(1, generator=gen) < 0.5)))
-    for size, k, s, ceil in cases:
-        real = nn.MaxPool2d((1, k), (1, s), ceil_mode=ceil)(torch.zeros(1, 1, 1, size)).shape[-1]
-        expect_equal(pool_out(size, k, s, ceil), real,
-                     f"pool_out({size}, {k}, {s}, ceil_mode={ceil})",
-                     hint="floor((size − k) / s) + 1; with ceil_mode round up, but drop a last window "
-                          "that would start past the input")
+    for channels, k in [(1, 2), (3, 2), (4, 3), (2, 4), (5, 1)]:
+        what = f"avg_pool_conv({channels}, {k})"
+        conv = avg_pool_conv(channels, k)
+        expect(isinstance(conv, nn.Conv2d), f"{what} should return an nn.Conv2d, got {type(conv).__name__}")
+        expect(conv.in_channels == channels and conv.out_channels == channels,
+               f"{what} should map {channels} channels to {channels} channels",
+               hint="pooling keeps the number of channels")
+        x = torch.randn(2, channels, 3 * k + 1, 2 * k + 3, generator=gen)
+        want = F.avg_pool2d(x, k)
+        with torch.no_grad():
+            got = conv(x)
+            from_zero = conv(torch.zeros_like(x))
+            poked = x.clone()
+            poked[:, 0] += 1.0
+            moved = conv(poked) - got
+        if got.shape != want.shape:
+            raise CheckFailed(f"{what} gives shape {tuple(got.shape)}, not nn.AvgPool2d({k})'s",
+                              hint="nn.AvgPool2d(k) moves its window by k: stride=k, no padding")
+        if channels > 1 and moved[:, 1:].abs().max() > 1e-6:
+            raise CheckFailed(f"{what}: changing input channel 0 changes other output channels",
+                              hint="pooling acts on each channel alone: groups=channels")
+        if from_zero.abs().max() > 1e-6:
+            raise CheckFailed(f"{what} turns an all-zero input into a non-zero output",
+                              hint="the average of zeros is 0: no bias (bias=False)")
+        if not torch.allclose(got, want, atol=1e-6):
+            raise CheckFailed(f"{what} differs from nn.AvgPool2d({k}) by up to {(got - want).abs().max().item():.3g}",
+                              hint="every weight of a k×k mean is the same number; what must the k² of them sum to?")

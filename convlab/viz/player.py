@@ -23,6 +23,9 @@ __all__ = ["MAX_FRAMES", "html_player", "live_widget"]
 MAX_FRAMES = 16  # every frame is a PNG embedded in the page: the one limit for every player
 
 _RANDOM_ID = re.compile(r"[0-9a-f]{32}")  # to_jshtml names its elements with uuid4().hex
+# Frames are embedded PNGs; their bytes hang on the last bits of float maths, so they vary by CPU.
+_PNG_DATA = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=\\\s]+")
+_players: dict[str, list[str]] = {}  # layout digest -> frame digests, in the order first drawn
 # to_jshtml links Font Awesome 4 from a CDN for its button icons; plain characters need nothing.
 _CDN_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>\s*")
 _ICONS = {  # characters every common font has (the media-control block ⏮⏸⏭ often is missing)
@@ -44,8 +47,10 @@ def html_player(fig: Figure, draw_frame: Callable[[int], object], frames: int, *
 
     The player is plain HTML and JavaScript (matplotlib's ``to_jshtml``), so it works in the
     built book and in Jupyter alike, offline too: its buttons show plain characters instead of
-    icons from a CDN. Its element ids are derived from the frames, not random,
-    so re-running a notebook gives the same output (nbval compares it). The figure is closed.
+    icons from a CDN. Its element ids are not random, so re-running a notebook gives the same
+    output (nbval compares it), and they do not come from the frames' PNG bytes, which differ
+    from one CPU to the next: they number the players of one layout in the order they are first
+    drawn (the same frames again get the same ids). The figure is closed.
     Keep frames few and small: every frame is a PNG embedded in the page, so more than
     :data:`MAX_FRAMES` raise ``ValueError``.
     """
@@ -60,8 +65,21 @@ def html_player(fig: Figure, draw_frame: Callable[[int], object], frames: int, *
     html = animation.to_jshtml(default_mode="once")
     plt.close(fig)
     html = _ICON.sub(lambda m: _ICONS[m.group(1)], _CDN_LINK.sub("", html))
-    stable = hashlib.sha1(_RANDOM_ID.sub("", html).encode()).hexdigest()[:32]
-    return HTML(_RANDOM_ID.sub(stable, html))
+    return HTML(_RANDOM_ID.sub(_player_id(_RANDOM_ID.sub("", html)), html))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def _player_id(html: str) -> str:
+    """A 32-hex-digit id from the player's layout (its HTML without the PNG bytes) and its rank
+    among this process's players of that layout: unique on a page, equal across CPUs."""
+    layout, frames = _digest(_PNG_DATA.sub("", html)), _digest("".join(_PNG_DATA.findall(html)))
+    seen = _players.setdefault(layout, [])
+    if frames not in seen:
+        seen.append(frames)
+    return _digest(f"{layout} {seen.index(frames)}")[:32]
 
 
 def live_widget(update: Callable[..., object], **controls):

@@ -16,7 +16,7 @@ ALL = [path for folder in FOLDERS for path in notebooks.course_notebooks(ROOT / 
 def test_the_same_notebooks_in_every_folder():
     names = {folder: [p.name for p in notebooks.course_notebooks(ROOT / folder)] for folder in FOLDERS}
     assert names["chapters"] == names["solutions"] == names["exercises"]
-    assert [name[:2] for name in names["chapters"]] == [f"{n:02d}" for n in range(1, 9)]
+    assert [name[:2] for name in names["chapters"]] == [f"{n:02d}" for n in range(1, 11)]
     stray = [
         p.name
         for folder in FOLDERS

@@ -1,0 +1,67 @@
+"""Print how long the whole test suite (``python -m pytest``) takes, and its slowest parts.
+
+    python benchmarks/suite_time.py               # once, in this checkout
+    python benchmarks/suite_time.py --clone -n 3  # three runs, each in a fresh clone of HEAD
+
+Budget: 3 minutes on 2 CPU cores, book build and browser test included. A fresh clone has no
+``_build`` and no caches, as CI and a new contributor see it. Times on a busy machine are
+longer: say so next to any number you report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITE_BUDGET = 180.0
+
+
+def run_suite(folder: Path, extra: list[str]) -> tuple[float, str]:
+    """Run ``python -m pytest`` in ``folder`` (its own convlab first on the path); return (seconds, output)."""
+    env = {**os.environ, "PYTHONPATH": str(folder)}
+    start = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--durations=12", *extra], cwd=folder, env=env, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - start
+    if run.returncode != 0:
+        print(run.stdout[-4000:], run.stderr[-2000:], sep="\n")
+    return seconds, run.stdout
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--runs", type=int, default=1, help="how many runs (default 1)")
+    parser.add_argument("--clone", action="store_true", help="run each time in a fresh `git clone` of HEAD")
+    parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
+    args = parser.parse_args()
+    times = []
+    for index in range(args.runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = ROOT
+            if args.clone:
+                folder = Path(tmp) / "clone"
+                subprocess.run(["git", "clone", "-q", str(ROOT), str(folder)], check=True)
+            seconds, output = run_suite(folder, args.pytest_args)
+        times.append(seconds)
+        summary = output.strip().splitlines()[-1] if output.strip() else "(no output)"
+        slowest = [line for line in output.splitlines() if re.match(r"\d+\.\d+s (setup|call|teardown) ", line)]
+        print(f"run {index + 1}: {seconds:6.1f} s  {summary}")
+        for line in slowest[:12]:
+            print("    " + line)
+    median = statistics.median(times)
+    flag = "  OVER BUDGET" if median > SUITE_BUDGET else ""
+    print(f"median of {len(times)}: {median:.1f} s (budget {SUITE_BUDGET:.0f} s){flag}")
+    return 1 if flag else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,348 @@
+"""Checks of the graded exercises of chapter 9, "A whole CNN".
+
+Every check builds its reference from real PyTorch modules at check time, on seeded or
+hidden random cases, and its messages say *what* is off (which layer, which step) without
+printing the expected value.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from numbers import Integral
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.expect import expect, expect_integer, expect_tensor
+
+
+def _one_thread(check):
+    """Run ``check`` on one CPU thread: on these tiny tensors more threads only add waiting,
+    and on a busy machine a lot of it (the learner's training loops run inside the checks)."""
+
+    @functools.wraps(check)
+    def run(*answers):
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return check(*answers)
+        finally:
+            torch.set_num_threads(threads)
+
+    return run
+
+
+# ---------------------------------------------------------------------------------------
+# 9.1  LeNet-5, built to a spec
+
+_LENET5_INPUT = (2, 1, 28, 28)
+_LENET5_PARAMS = 61_706  # stated in the exercise: the learner checks against it too
+_STAGES = (  # (kind, name in messages, hint when its output or parameters are off)
+    ("conv", "the first convolution", "6 kernels of 5×5 over 1 channel; padding 2 keeps 28×28"),
+    ("pool", "the first pooling layer", "2×2 max pooling (stride 2) halves each side"),
+    ("conv", "the second convolution", "16 kernels of 5×5 over 6 channels, no padding: each side loses 4"),
+    ("pool", "the second pooling layer", "2×2 max pooling again"),
+    ("linear", "the first linear layer", "its inputs are the flattened volume: channels × height × width"),
+    ("linear", "the second linear layer", "120 inputs, 84 outputs"),
+    ("linear", "the last linear layer", "84 inputs, one output per class"),
+)
+_ACTIVATED = {0, 2, 4, 5}  # stages followed by a ReLU
+
+
+def _kind(module: nn.Module) -> str | None:
+    if isinstance(module, nn.Conv2d):
+        return "conv"
+    if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)):
+        return "pool"
+    if isinstance(module, nn.Linear):
+        return "linear"
+    return None
+
+
+def _reference_stages() -> list[tuple[str, tuple[int, ...], int]]:
+    """(kind, output shape per image, parameters) of each stage of the spec, from real modules."""
+    with torch.random.fork_rng():  # building the layers draws random weights: leave the learner's RNG alone
+        layers = [
+            nn.Conv2d(1, 6, 5, padding=2), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(400, 120), nn.Linear(120, 84), nn.Linear(84, 10),
+        ]
+    x = torch.zeros(_LENET5_INPUT)
+    stages = []
+    with torch.no_grad():
+        for layer in layers:
+            x = layer(x)
+            if _kind(layer):
+                stages.append((_kind(layer), tuple(x.shape[1:]), sum(p.numel() for p in layer.parameters())))
+    return stages
+
+@exercise("9.1", answers=["lenet5"])
+@_one_thread
+def _check_lenet5(lenet5):
+    torch.manual_seed(91)
+    model = lenet5()
+    expect(isinstance(model, nn.Sequential), f"lenet5() should return an nn.Sequential, got {type(model).__name__}",
+           hint="return nn.Sequential(nn.Conv2d(...), nn.ReLU(), ...)")
+    params = list(model.parameters())
+    expect(bool(params), "lenet5() returned a model without parameters", hint="the convolutions and linear layers")
+    reference = _reference_stages()
+    layers = list(model)
+    x = torch.rand(_LENET5_INPUT, generator=torch.Generator().manual_seed(910), dtype=params[0].dtype)
+    stage = 0
+    for index, layer in enumerate(layers):
+        try:
+            with torch.no_grad():
+                x = layer(x)
+        except Exception as error:  # the learner's layers may not fit together
+            message = str(error).splitlines()[0][:120]
+            raise CheckFailed(
+                f"your model fails at layer {index} ({type(layer).__name__}) on a 2×1×28×28 input: {message}",
+                hint="check each layer's input size against the output of the one before",
+            ) from None
+        kind = _kind(layer)
+        if kind is None:
+            continue
+        expect(stage < len(reference), f"layer {index} ({type(layer).__name__}) is one more than the spec has",
+               hint="2 convolutions, 2 pooling layers and 3 linear layers")
+        (want_kind, want_shape, want_count), (_, name, hint) = reference[stage], _STAGES[stage]
+        expect(kind == want_kind,
+               f"{name} of the spec should be a {want_kind} layer; your layer {index} is a {type(layer).__name__}",
+               hint="follow the order conv, ReLU, pool, conv, ReLU, pool, flatten, linear, …")
+        if kind == "pool":
+            expect(isinstance(layer, nn.MaxPool2d), f"{name} (your layer {index}) should be max pooling, not "
+                   f"{type(layer).__name__}", hint="nn.MaxPool2d(2)")
+        shape = tuple(x.shape[1:])
+        expect(shape == want_shape, f"{name} (your layer {index}) outputs {shape} per image: not what the spec gives",
+               hint=hint)
+        count = sum(p.numel() for p in layer.parameters())
+        expect(count == want_count, f"{name} (your layer {index}) has {count:,} parameters: not the spec's count",
+               hint=hint)
+        following = layers[index + 1] if index + 1 < len(layers) else None
+        if stage in _ACTIVATED:
+            expect(isinstance(following, nn.ReLU), f"{name} (your layer {index}) should be followed by nn.ReLU()",
+                   hint="without a nonlinearity two layers collapse into one linear map")
+        stage += 1
+    expect(stage == len(reference), f"your model stops before {_STAGES[min(stage, len(_STAGES) - 1)][1]}",
+           hint="2 convolutions, 2 pooling layers and 3 linear layers")
+    expect(_kind(layers[-1]) == "linear", "the model should end with the last linear layer, not an activation",
+           hint="nn.CrossEntropyLoss takes the raw scores; a ReLU would clip the negative ones")
+    expect(tuple(x.shape) == (2, 10), f"a batch of 2 images gives output {tuple(x.shape)}, not 2 × 10",
+           hint="one score per class and image")
+    total = sum(p.numel() for p in model.parameters())
+    expect(total == _LENET5_PARAMS, f"your model has {total:,} parameters, not the spec's 61,706",
+           hint="count each layer's weights and biases")
+
+
+# ---------------------------------------------------------------------------------------
+# 9.2  shapes and parameters through conv → pool → conv → pool → linear, for any size
+
+_PLAN_NAMES = ("the first convolution", "the first pooling", "the second convolution", "the second pooling",
+               "the linear layer")
+_PLAN_HINTS = (
+    "no padding, stride 1: each side loses kernel − 1; parameters: c1 kernels of kernel×kernel×1, plus biases",
+    "2×2 max pooling with stride 2 rounds down (floor); pooling has no parameters",
+    "no padding: each side loses kernel − 1 again; each of the c2 kernels spans all c1 channels",
+    "2×2 pooling rounds down; no parameters",
+    "its inputs are the flattened volume c2 × H × W, so its weights depend on the image size",
+)
+
+
+def _real_plan(side: int, kernel: int, c1: int, c2: int, n_classes: int) -> list[tuple[tuple[int, ...], int]]:
+    """Shapes (per image) and parameters of each stage, from PyTorch's own layers.
+
+    Shapes come from running ``F.conv2d`` / ``F.max_pool2d`` on zeros (no random weights
+    drawn); parameter counts from the modules built on the ``meta`` device (no memory).
+    """
+    x = torch.zeros(1, 1, side, side)
+    x1 = F.conv2d(x, torch.zeros(c1, 1, kernel, kernel))
+    x2 = F.max_pool2d(x1, 2)
+    x3 = F.conv2d(x2, torch.zeros(c2, c1, kernel, kernel))
+    x4 = F.max_pool2d(x3, 2)
+    counts = [sum(p.numel() for p in layer.parameters()) for layer in (
+        nn.Conv2d(1, c1, kernel, device="meta"), nn.Conv2d(c1, c2, kernel, device="meta"),
+        nn.Linear(x4[0].numel(), n_classes, device="meta"))]
+    return [(tuple(x1.shape[1:]), counts[0]), (tuple(x2.shape[1:]), 0), (tuple(x3.shape[1:]), counts[1]),
+            (tuple(x4.shape[1:]), 0), ((n_classes,), counts[2])]
+
+
+def _plan_cases() -> list[tuple[int, int, int, int, int]]:
+    cases = [(10, 3, 6, 16, 10), (28, 5, 6, 16, 10), (32, 5, 6, 16, 10), (13, 3, 4, 8, 3), (11, 3, 2, 3, 2)]
+    gen = torch.Generator().manual_seed(92)
+    while len(cases) < 12:
+        kernel = int(torch.randint(1, 4, (1,), generator=gen)) * 2 - 1  # 1, 3 or 5
+        side = int(torch.randint(3 * kernel + 1, 48, (1,), generator=gen))  # the last pooling keeps ≥ 1 pixel
+        c1, c2, n = (int(v) for v in torch.randint(1, 20, (3,), generator=gen))
+        cases.append((side, kernel, c1, c2, n + 1))
+    return cases
+
+@exercise("9.2", answers=["lenet_plan"])
+@_one_thread
+def _check_lenet_plan(lenet_plan):
+    for side, kernel, c1, c2, n_classes in _plan_cases():
+        call = f"lenet_plan(side={side}, kernel={kernel}, c1={c1}, c2={c2}, n_classes={n_classes})"
+        got = lenet_plan(side, kernel, c1, c2, n_classes)
+        length = f" of length {len(got)}" if isinstance(got, (list, tuple)) else ""
+        expect(isinstance(got, (list, tuple)) and len(got) == 5,
+               f"{call} should return a list of 5 (shape, params) pairs, got {type(got).__name__}{length}",
+               hint="one pair per layer: conv, pool, conv, pool, linear")
+        for (shape, params), entry, name, hint in zip(_real_plan(side, kernel, c1, c2, n_classes), got, _PLAN_NAMES,
+                                                      _PLAN_HINTS, strict=True):
+            expect(isinstance(entry, (list, tuple)) and len(entry) == 2,
+                   f"{call}: the entry for {name} should be a (shape, params) pair, got {entry!r:.60}")
+            their_shape, their_params = entry
+            if isinstance(their_shape, (list, tuple, torch.Size)) and all(
+                isinstance(s, Integral) and not isinstance(s, bool) for s in their_shape
+            ):
+                their_shape = tuple(int(s) for s in their_shape)  # numpy or tensor-free ints are fine
+            expect(isinstance(their_shape, tuple) and all(type(s) is int for s in their_shape),
+                   f"{call}: the shape of {name} should be a tuple of ints, got {their_shape!r:.60}",
+                   hint="(channels, height, width) for the first four layers, (n_classes,) for the linear one")
+            expect(their_shape == shape, f"{call}: the shape of {name} is off (you give {their_shape})", hint=hint)
+            their_params = expect_integer(their_params, f"{call}: the parameter count of {name}", hint=hint)
+            expect(their_params == params, f"{call}: the parameter count of {name} is off (you give {their_params:,})",
+                   hint=hint)
+
+
+# ---------------------------------------------------------------------------------------
+# 9.3  one training step
+
+
+def _step_problem():
+    torch.manual_seed(93)
+    model = nn.Sequential(nn.Conv2d(1, 3, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(3 * 6 * 6, 4)).double()
+    gen = torch.Generator().manual_seed(930)
+    images = torch.rand(8, 1, 6, 6, generator=gen, dtype=torch.float64)
+    labels = torch.randint(0, 4, (8,), generator=gen)
+    for p in model.parameters():  # gradients left over from an earlier backward pass
+        p.grad = torch.randn(p.shape, generator=gen, dtype=torch.float64)
+    return model, images, labels
+
+
+def _reference_step(model, optimizer, images, labels, *, clear=True) -> float:
+    loss = F.cross_entropy(model(images), labels)
+    if clear:
+        optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+def _same_weights(a: nn.Module, b: nn.Module) -> bool:
+    return all(torch.allclose(p, q, rtol=0, atol=1e-10) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+
+@exercise("9.3", answers=["train_step"])
+@_one_thread
+def _check_train_step(train_step):
+    model, images, labels = _step_problem()
+    twin, stale = copy.deepcopy(model), copy.deepcopy(model)
+    for p, q in zip(model.parameters(), stale.parameters(), strict=True):
+        q.grad = p.grad.clone()  # deepcopy does not copy .grad
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    twin_optimizer = torch.optim.SGD(twin.parameters(), lr=0.1)
+    stale_optimizer = torch.optim.SGD(stale.parameters(), lr=0.1)
+    losses = []
+    for step in range(1, 4):
+        before = copy.deepcopy(model)
+        right_loss = _reference_step(twin, twin_optimizer, images, labels)
+        _reference_step(stale, stale_optimizer, images, labels, clear=False)
+        got = train_step(model, optimizer, images, labels)
+        if isinstance(got, torch.Tensor):
+            raise CheckFailed("train_step should return a Python float, not a tensor",
+                              hint="loss.item(): a tensor would keep the whole graph of the step alive")
+        expect(isinstance(got, float), f"train_step should return the loss as a float, got {type(got).__name__}")
+        if _same_weights(model, before):
+            raise CheckFailed(f"call {step} of train_step did not change the weights",
+                              hint="optimizer.step() applies the update")
+        if not _same_weights(model, twin):
+            if _same_weights(model, stale):
+                raise CheckFailed(f"call {step}: the update used gradients left over from before",
+                                  hint="optimizer.zero_grad() before loss.backward(): backward adds to .grad")
+            raise CheckFailed(f"call {step}: the weights after the update are not those of one step on this batch",
+                              hint="forward, F.cross_entropy(scores, labels) (the mean), zero_grad, backward, step")
+        expect(abs(got - right_loss) < 1e-9, f"call {step} returned {got:.4g}: not the loss of the batch before the "
+               "update", hint="return loss.item() of the loss you called backward() on")
+        losses.append(got)
+    for _ in range(20):
+        losses.append(train_step(model, optimizer, images, labels))
+    expect(losses[-1] < losses[0], "the loss does not decrease over 23 steps on one small batch",
+           hint="step against the gradient: optimizer.step(), not a manual update with the wrong sign")
+
+
+# ---------------------------------------------------------------------------------------
+# 9.4  learning a 3×3 kernel from input/output pairs
+
+
+def _kernel_pairs(seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """A hidden 3×3 kernel and pairs made with it: inputs (32, 1, 10, 10), outputs (32, 1, 8, 8)."""
+    gen = torch.Generator().manual_seed(seed)
+    hidden = torch.randn(3, 3, generator=gen)
+    inputs = torch.randn(32, 1, 10, 10, generator=gen)
+    with torch.no_grad():
+        outputs = F.conv2d(inputs, hidden[None, None])
+    return hidden, inputs, outputs
+
+@exercise("9.4", answers=["learn_kernel"])
+@_one_thread
+def _check_learn_kernel(learn_kernel):
+    for case, seed in enumerate((940, 941), start=1):
+        hidden, inputs, outputs = _kernel_pairs(seed)
+        learned = learn_kernel(inputs.clone(), outputs.clone())
+        learned = expect_tensor(learned, f"learn_kernel on data set {case}", hint="return weight[0, 0].detach()")
+        if learned.numel() == 9:
+            learned = learned.reshape(3, 3)
+        expect(tuple(learned.shape) == (3, 3), f"learn_kernel on data set {case} returned shape "
+               f"{tuple(learned.shape)}, not 3 × 3", hint="return weight[0, 0].detach()")
+        expect(bool(torch.isfinite(learned).all()), f"the kernel learned on data set {case} has inf or nan entries",
+               hint="the learning rate is too large: the steps overshoot and grow")
+        error = (learned - hidden.double()).abs().max().item()
+        if error > 0.01:
+            flipped = (learned - hidden.double().flip(0, 1)).abs().max().item()
+            if flipped < 0.01:
+                raise CheckFailed(f"the kernel learned on data set {case} is the hidden one rotated by 180°",
+                                  hint="nn.Conv2d and F.conv2d slide the kernel without flipping it "
+                                       "(cross-correlation)")
+            raise CheckFailed(f"the kernel learned on data set {case} is off by up to {error:.2g}",
+                              hint="the outputs were made with no padding and no bias; run more steps, or a larger "
+                                   "learning rate, until the loss is tiny")
+
+
+# ---------------------------------------------------------------------------------------
+# 9.5  a whole-input convolution as a linear layer
+
+
+def _conversion_cases():
+    cases = [(16, 10, 2, 2, True), (3, 5, 4, 3, True), (1, 2, 5, 5, False)]
+    gen = torch.Generator().manual_seed(95)
+    for _ in range(3):
+        c, k, h, w = (int(v) for v in torch.randint(1, 7, (4,), generator=gen))
+        cases.append((c, k, h, w, True))
+    return cases
+
+@exercise("9.5", answers=["conv_to_linear"])
+@_one_thread
+def _check_conv_to_linear(conv_to_linear):
+    gen = torch.Generator().manual_seed(950)
+    for c, k, h, w, bias in _conversion_cases():
+        torch.manual_seed(c * 100 + k * 10 + h + w)
+        conv = nn.Conv2d(c, k, (h, w), bias=bias)
+        what = f"conv_to_linear(nn.Conv2d({c}, {k}, kernel_size=({h}, {w}), bias={bias}))"
+        linear = conv_to_linear(conv)
+        expect(isinstance(linear, nn.Linear), f"{what} should return an nn.Linear, got {type(linear).__name__}")
+        expect((linear.in_features, linear.out_features) == (c * h * w, k),
+               f"{what} returned nn.Linear({linear.in_features}, {linear.out_features}): the sizes are off",
+               hint="one input per number of the C × H × W volume, one output per kernel")
+        x = torch.randn(4, c, h, w, generator=gen)
+        with torch.no_grad():
+            want = conv(x).flatten(1)
+            got = linear(x.flatten(1))
+        if torch.allclose(got, want, atol=1e-5):
+            continue
+        gap = got - want
+        if bias and torch.allclose(gap, gap[:1].expand_as(gap), atol=1e-5):
+            raise CheckFailed(f"{what}: the outputs differ by the same amount for every input",
+                              hint="copy the bias too")
+        raise CheckFailed(f"{what}: the linear layer's outputs differ from the convolution's",
+                          hint="x.flatten(1) lists channel by channel, then row by row: reshape the weight "
+                               "(K, C, H, W) to (K, C·H·W) in that same order")

@@ -1,0 +1,320 @@
+"""Checks of the graded exercises of chapter 10, "Beyond the notes"."""
+
+from __future__ import annotations
+
+import contextlib
+from unittest import mock
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import convlab.ops
+from convlab.arith import conv_params
+from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.expect import expect, expect_close, expect_integer, expect_shape
+
+
+def _conv_cases(seed: int, n: int = 5) -> list[dict]:
+    """Random small convolution set-ups (batch, channels, sizes, kernel, stride, padding)."""
+    gen = torch.Generator().manual_seed(seed)
+
+    def rand(low: int, high: int) -> int:
+        return int(torch.randint(low, high + 1, (1,), generator=gen))
+
+    cases = []
+    for i in range(n):
+        k = rand(1, 3)
+        cases.append({
+            "n": rand(1, 3), "c": rand(1, 4), "o": rand(1, 5), "h": rand(k + 2, 9), "w": rand(k + 2, 9), "k": k,
+            "stride": 1 if i < 2 else rand(1, 2), "padding": 0 if i < 2 else rand(0, k // 2),
+        })
+    return cases
+
+
+def _reference(case: dict, seed: int):
+    """x, upstream gradient dY, and PyTorch's own dL/dW and dL/db for one case (float64).
+
+    ``aten.convolution_backward`` is the kernel autograd runs for ``F.conv2d``; calling it
+    directly skips starting the autograd engine, which keeps the check fast.
+    """
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(case["n"], case["c"], case["h"], case["w"], generator=gen, dtype=torch.float64)
+    weight = torch.randn(case["o"], case["c"], case["k"], case["k"], generator=gen, dtype=torch.float64)
+    stride, padding = [case["stride"]] * 2, [case["padding"]] * 2
+    y = F.conv2d(x, weight, None, stride, padding)
+    grad = torch.randn(y.shape, generator=gen, dtype=torch.float64)
+    _, grad_w, grad_b = torch.ops.aten.convolution_backward(
+        grad, x, weight, [case["o"]], stride, padding, [1, 1], False, [0, 0], 1, [False, True, True]
+    )
+    return x, grad, grad_w, grad_b
+
+
+def _describe(case: dict) -> str:
+    return (f"x {case['n']}×{case['c']}×{case['h']}×{case['w']}, {case['o']} kernels {case['k']}×{case['k']}, "
+            f"stride {case['stride']}, padding {case['padding']}")
+
+
+def _expect_count(got, want: int, what: str, known: dict[int, str], hint: str) -> None:
+    """Fail unless ``got == want``; name a known mistake when ``got`` matches one, never ``want``."""
+    got = expect_integer(got, what, hint=hint)
+    if got != want:
+        raise CheckFailed(f"{what} = {got:,} is not right", hint=known.get(got, hint))
+
+@exercise("10.1", answers=["standard_params", "separable_params"])
+def _check_separable_params(standard_params, separable_params):
+    standard = conv_params(32, 64, 3, bias=False)
+    _expect_count(standard_params, standard, "standard_params",
+                  {conv_params(32, 64, 3): "no bias here: bias=False",
+                   conv_params(1, 64, 3, bias=False): "each kernel spans all 32 input channels"},
+                  hint="64 kernels, each 3×3 over all 32 input channels, no bias")
+    depthwise, pointwise = conv_params(32, 32, 3, bias=False, groups=32), conv_params(32, 64, 1, bias=False)
+    _expect_count(separable_params, depthwise + pointwise, "separable_params",
+                  {conv_params(32, 32, 3, bias=False) + pointwise:
+                       "the depthwise part has groups=32: each of its kernels is 3×3×1, not 3×3×32",
+                   depthwise: "add the 1×1 convolution from 32 to 64 channels",
+                   pointwise: "add the depthwise 3×3 convolution (groups=32)",
+                   conv_params(32, 32, 3, groups=32) + conv_params(32, 64, 1): "no biases here: bias=False"},
+                  hint="depthwise: one 3×3 kernel per input channel (groups=32); then a 1×1 conv from 32 to 64")
+
+@exercise("10.2", answers=["bias_grad"])
+def _check_bias_grad(bias_grad):
+    for i, case in enumerate(_conv_cases(80)):
+        _, grad, _, expected = _reference(case, 800 + i)
+        got = expect_shape(bias_grad(grad.clone()), tuple(expected.shape), f"bias_grad for {_describe(case)}",
+                           hint="one number per output channel")
+        expect_close(got, expected, f"bias_grad for {_describe(case)}", atol=1e-8,
+                     hint="each bias is added at every position of every sample: sum dY over those")
+
+@exercise("10.3", answers=["weight_grad"])
+def _check_weight_grad(weight_grad):
+    for i, case in enumerate(_conv_cases(81)):
+        x, grad, expected, _ = _reference(case, 810 + i)
+        got = weight_grad(x.clone(), grad.clone(), case["k"], case["stride"], case["padding"])
+        got = expect_shape(got, tuple(expected.shape), f"weight_grad for {_describe(case)}",
+                           hint="(out_channels, in_channels, k, k), like the weight itself")
+        expect_close(got, expected, f"weight_grad for {_describe(case)}", atol=1e-8,
+                     hint="dW = Σ over the batch of dY_n · im2col(X_n)ᵀ — with the same stride and padding")
+
+
+def _se_params(channels: int, reduction: int) -> int:
+    hidden = channels // reduction
+    return channels * hidden + hidden + hidden * channels + channels
+
+@exercise("10.4", answers=["SEBlock"])
+def _check_se_block(SEBlock):  # noqa: N803 - the learner's class name
+    expect(isinstance(SEBlock, type) and issubclass(SEBlock, nn.Module), "SEBlock should be an nn.Module class",
+           hint="class SEBlock(nn.Module): with __init__(self, channels, reduction) and forward(self, x)")
+    gen = torch.Generator().manual_seed(84)
+    for channels, reduction in [(16, 4), (32, 8), (12, 3), (8, 2)]:
+        torch.manual_seed(channels)
+        block = SEBlock(channels, reduction)
+        what = f"SEBlock({channels}, {reduction})"
+        count = sum(p.numel() for p in block.parameters())
+        if count != _se_params(channels, reduction):
+            raise CheckFailed(f"{what} has {count:,} parameters, which is not right",
+                              hint="Linear(C, C // r) and Linear(C // r, C), both with biases")
+        x = torch.rand(2, channels, 6, 7, generator=gen) + 0.1
+        with torch.no_grad():
+            out = expect_shape(block(x), tuple(x.shape), f"{what}(x)", hint="the block keeps the input's shape")
+        scale = out / x
+        per_channel = scale[:, :, :1, :1]
+        expect(torch.allclose(scale, per_channel.expand_as(scale), atol=1e-5),
+               f"{what} should multiply each channel by one number", hint="out = x * weights[:, :, None, None]")
+        expect(bool((per_channel > 0).all() and (per_channel < 1).all()),
+               f"{what}: the channel weights should lie between 0 and 1", hint="end the excitation with a sigmoid")
+        # same channel means, very different maxima: an *average* squeeze gives the same weights
+        flat = torch.full((1, channels, 6, 7), 0.5)
+        noise = 0.4 * (torch.rand(1, channels, 6, 7, generator=gen) - 0.5)  # keeps every value near 0.5
+        bumpy = flat + noise - noise.mean(dim=(2, 3), keepdim=True)
+        with torch.no_grad():
+            same = torch.allclose(block(flat) / flat, block(bumpy) / bumpy, atol=1e-5)
+        expect(same, f"{what}: the squeeze should be a global *average* of each channel",
+               hint="squeeze with x.mean(dim=(2, 3)) or nn.AdaptiveAvgPool2d(1)")
+
+
+def _transposed_cases() -> list[tuple[int, int, int, int, int, int]]:
+    """(size, kernel, stride, padding, output_padding, dilation): simple ones first, then random."""
+    cases = [(5, 3, 1, 0, 0, 1), (4, 1, 3, 0, 0, 1), (16, 4, 2, 1, 0, 1), (7, 3, 1, 1, 0, 1), (3, 3, 2, 0, 1, 1),
+             (5, 3, 1, 0, 0, 2), (6, 2, 3, 2, 2, 1), (4, 3, 2, 1, 1, 3)]
+    gen = torch.Generator().manual_seed(105)
+    while len(cases) < 30:
+        size, k, s, p, op, d = (int(torch.randint(low, high + 1, (1,), generator=gen))
+                                for low, high in [(1, 12), (1, 6), (1, 4), (0, 3), (0, 3), (1, 3)])
+        if op < max(s, d) and (size - 1) * s - 2 * p + d * (k - 1) + op + 1 >= 1:
+            cases.append((size, k, s, p, op, d))
+    return cases
+
+
+def _transposed_mistakes(size, k, s, p, op, d) -> list[tuple[int, str]]:
+    """Values that likely mistakes give, each with the hint that names the mistake."""
+    return [
+        ((size + 2 * p - d * (k - 1) - 1) // s + 1,
+         "that is the convolution's output size; the transposed convolution goes the other way — "
+         "solve the convolution's formula for its input size"),
+        ((size - 1) * s - 2 * p + (k - 1) + op + 1, "with dilation D the kernel spans D·(F − 1) + 1 pixels"),
+        ((size - 1) * s - 2 * p + d * (k - 1) + 1, "output_padding adds that many rows at the end"),
+        ((size - 1) * s + 2 * p + d * (k - 1) + op + 1, "padding is cut from both ends of the output, not added"),
+        (size * s - 2 * p + d * (k - 1) + op + 1, "W inputs S apart span (W − 1)·S, not W·S"),
+        ((size - 1) * s - p + d * (k - 1) + op + 1, "padding P is cut from both ends: 2P in all"),
+    ]
+
+@exercise("10.5", answers=["transposed_out"])
+def _check_transposed_out(transposed_out):
+    expect(callable(transposed_out), "transposed_out should be a function",
+           hint="def transposed_out(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):")
+    for size, k, s, p, op, d in _transposed_cases():
+        call = f"transposed_out({size}, {k}, stride={s}, padding={p}, output_padding={op}, dilation={d})"
+        layer = nn.ConvTranspose2d(1, 1, (k, 1), (s, 1), (p, 0), (op, 0), dilation=(d, 1))  # one axis is enough
+        with torch.no_grad():
+            real = layer(torch.zeros(1, 1, size, 1)).shape[2]
+        got = expect_integer(transposed_out(size, k, s, p, op, d), call, hint="an output length is a whole number")
+        if got != real:
+            hints = [hint for value, hint in _transposed_mistakes(size, k, s, p, op, d) if value == got]
+            raise CheckFailed(f"{call} returned {got}, not the length nn.ConvTranspose2d gives",
+                              hint=hints[0] if hints else "W stamps S apart, each as wide as the dilated kernel; "
+                                                              "then cut the padding and add output_padding")
+
+
+class _Forbidden(Exception):
+    """Raised by the functions exercise 10.6 asks the learner not to call."""
+
+
+def _forbid(name: str):
+    def refuse(*args, **kwargs):
+        raise _Forbidden(name)
+
+    return refuse
+
+
+_FORBIDDEN = [  # (object, attribute, what the learner called)
+    (torch.autograd, "grad", "torch.autograd.grad"),
+    (torch.autograd, "backward", "torch.autograd.backward"),
+    (torch.Tensor, "backward", ".backward()"),
+    (F, "conv_transpose2d", "F.conv_transpose2d"),
+    (torch, "conv_transpose2d", "torch.conv_transpose2d"),
+    (nn.ConvTranspose2d, "forward", "nn.ConvTranspose2d"),
+    (torch.nn.grad, "conv2d_input", "torch.nn.grad.conv2d_input"),
+    (F, "fold", "F.fold (col2im)"),
+    (convlab.ops, "grad_input", "convlab.ops.grad_input"),
+    (convlab.ops, "input_grad_by_correlation", "convlab.ops.input_grad_by_correlation"),
+]
+
+
+@contextlib.contextmanager
+def _without_shortcuts():
+    """Make autograd, transposed convolutions and col2im raise while the learner's code runs."""
+    with contextlib.ExitStack() as stack:
+        for owner, attribute, name in _FORBIDDEN:
+            stack.enter_context(mock.patch.object(owner, attribute, _forbid(name)))
+        yield
+
+
+def _input_grad_cases() -> list[dict]:
+    """Stride-1 layers: one channel and no padding first (the flip), then C = O (the axes), then any."""
+    gen = torch.Generator().manual_seed(106)
+
+    def rand(low: int, high: int) -> int:
+        return int(torch.randint(low, high + 1, (1,), generator=gen))
+
+    cases = [{"n": 1, "c": 1, "o": 1, "h": 6, "w": 6, "k": 3, "padding": 0},
+             {"n": 1, "c": 2, "o": 2, "h": 6, "w": 5, "k": 2, "padding": 0},
+             {"n": 1, "c": 2, "o": 3, "h": 5, "w": 7, "k": 3, "padding": 0}]
+    while len(cases) < 8:
+        k = rand(1, 4)
+        cases.append({"n": rand(1, 3), "c": rand(1, 4), "o": rand(1, 4), "h": rand(k + 1, 9), "w": rand(k + 1, 9),
+                      "k": k, "padding": rand(0, k - 1)})
+    return cases
+
+
+def _input_grad_reference(case: dict, seed: int):
+    """weight, dY and PyTorch's own dL/dX (float64), computed before any function is forbidden."""
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(case["n"], case["c"], case["h"], case["w"], generator=gen, dtype=torch.float64)
+    weight = torch.randn(case["o"], case["c"], case["k"], case["k"], generator=gen, dtype=torch.float64)
+    padding = [case["padding"]] * 2
+    grad = torch.randn(F.conv2d(x, weight, padding=padding).shape, generator=gen, dtype=torch.float64)
+    grad_x, _, _ = torch.ops.aten.convolution_backward(
+        grad, x, weight, None, [1, 1], padding, [1, 1], False, [0, 0], 1, [True, False, False]
+    )
+    return weight, grad, grad_x
+
+
+def _input_grad_mistakes(weight: torch.Tensor, grad: torch.Tensor, padding: int) -> list[tuple[torch.Tensor, str]]:
+    full = weight.shape[-1] - 1 - padding
+    mistakes = [(F.conv2d(grad, weight.transpose(0, 1), padding=full),
+                 "rotate the kernel by 180° — flip both spatial axes, weight.flip(2, 3)")]
+    if weight.shape[0] == weight.shape[1]:
+        mistakes.append((F.conv2d(grad, weight.flip(2, 3), padding=full),
+                         "swap the kernel's channel axes: the gradient goes from O channels back to C"))
+    return mistakes
+
+
+def _describe_input_grad(case: dict) -> str:
+    return (f"x {case['n']}×{case['c']}×{case['h']}×{case['w']}, {case['o']} kernels {case['k']}×{case['k']}, "
+            f"padding {case['padding']}")
+
+@exercise("10.6", answers=["input_grad"])
+def _check_input_grad(input_grad):
+    expect(callable(input_grad), "input_grad should be a function",
+           hint="def input_grad(weight, grad_output, padding=0):")
+    for i, case in enumerate(_input_grad_cases()):
+        weight, grad, expected = _input_grad_reference(case, 1060 + i)
+        what = f"input_grad for {_describe_input_grad(case)}"
+        try:
+            with _without_shortcuts():
+                got = input_grad(weight.clone(), grad.clone(), case["padding"])
+        except _Forbidden as forbidden:
+            raise CheckFailed(f"input_grad called {forbidden}, which this exercise rules out",
+                              hint="compute it yourself with F.conv2d: a full correlation of dY with the "
+                                   "kernel rotated by 180°") from None
+        got = expect_shape(got, tuple(expected.shape), what,
+                           hint="(N, C, H, W) like the input: swap the kernel's channel axes, and pad dY by "
+                                "k − 1 − padding on every side")
+        if not torch.allclose(got, expected, atol=1e-8):
+            hints = [hint for value, hint in _input_grad_mistakes(weight, grad, case["padding"])
+                     if torch.allclose(got, value, atol=1e-8)]
+            raise CheckFailed(f"{what} differs from autograd's",
+                              hint=hints[0] if hints else "rotate the kernels by 180°, swap their channel axes, and "
+                                                              "pad dY so that every partial overlap counts")
+
+
+def _local_cases() -> list[tuple[int, int, int, int, int, int]]:
+    """(in_channels, out_channels, kernel, size, stride, padding): AlexNet's conv1 shape, then random."""
+    cases = [(3, 4, 3, 12, 1, 0), (2, 3, 3, 9, 2, 0), (1, 2, 3, 8, 1, 1), (3, 96, 11, 227, 4, 0)]
+    gen = torch.Generator().manual_seed(107)
+    while len(cases) < 12:
+        c, o, k, size, s, p = (int(torch.randint(low, high + 1, (1,), generator=gen))
+                               for low, high in [(1, 4), (1, 6), (1, 5), (5, 20), (1, 3), (0, 2)])
+        if k <= size + 2 * p:
+            cases.append((c, o, k, size, s, p))
+    return cases
+
+
+def _local_mistakes(c, o, k, size, s, p, positions) -> list[tuple[int, str]]:
+    weights = c * k * k
+    return [
+        (size * size * o * (weights + 1), "one kernel per *output* position, not per input pixel"),
+        (positions * o * weights, "every output position has its own bias for each output channel too"),
+        (positions * o * weights + o, "the biases are not shared either: one per channel at every position"),
+        (positions * (weights + 1), "every position has out_channels kernels, each with its bias"),
+        (((size + 2 * p - k) + 1) ** 2 * o * (weights + 1), "the stride decides how many positions there are"),
+        (((size - k) // s + 1) ** 2 * o * (weights + 1), "the padding adds positions too"),
+    ]
+
+@exercise("10.7", answers=["local_params"])
+def _check_local_params(local_params):
+    expect(callable(local_params), "local_params should be a function",
+           hint="def local_params(in_channels, out_channels, kernel_size, size, stride=1, padding=0):")
+    for c, o, k, size, s, p in _local_cases():
+        call = f"local_params({c}, {o}, {k}, size={size}, stride={s}, padding={p})"
+        conv = nn.Conv2d(c, o, k, stride=s, padding=p)  # the same windows, shared: count it, and its positions
+        with torch.no_grad():
+            positions = conv(torch.zeros(1, c, size, size)).shape[-2:].numel()
+        want = positions * sum(t.numel() for t in conv.parameters())
+        got = expect_integer(local_params(c, o, k, size, s, p), call, hint="a parameter count is a whole number")
+        if got != want:
+            hints = [hint for value, hint in _local_mistakes(c, o, k, size, s, p, positions) if value == got]
+            raise CheckFailed(f"{call} returned {got:,}, which is not right",
+                              hint=hints[0] if hints else "a convolution's kernels and biases, once per "
+                                                              "output position")
