@@ -1,4 +1,7 @@
-"""Pictures: the only part of convlab that imports matplotlib, ipywidgets or IPython.display.
+"""Pictures: the only part of convlab that imports matplotlib or ipywidgets.
+
+(IPython.display is imported here and by :mod:`convlab.exercises.checking`, whose one-line
+result a notebook displays; the contracts in ``pyproject.toml`` keep it out of the core.)
 
 One naming scheme across the modules:
 
