@@ -21,7 +21,8 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 
-from jupyter_client.manager import KernelManager
+import zmq
+from jupyter_client.manager import AsyncKernelManager
 
 from convlab.notebooks import REPO_ROOT
 
@@ -42,6 +43,7 @@ class Limits:
     file_size: int = 64 * 2**20  # RLIMIT_FSIZE: one written file
     open_files: int = 1024  # RLIMIT_NOFILE
     workdir_size: int = 256 * 2**20  # the working folder is a tmpfs of this size
+    message_size: int = 64 * 2**20  # a bigger message from the kernel (a huge print) is dropped by the grader
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -123,8 +125,8 @@ class Sandbox:
         return manager
 
 
-class SandboxedKernelManager(KernelManager):
-    """A ``KernelManager`` that wraps the kernel's command line in :meth:`Sandbox.command`."""
+class SandboxedKernelManager(AsyncKernelManager):
+    """An ``AsyncKernelManager`` (as nbclient uses) that wraps the kernel's command line in :meth:`Sandbox.command`."""
 
     sandbox: Sandbox
     workdir: str
@@ -134,6 +136,12 @@ class SandboxedKernelManager(KernelManager):
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         kernel_cmd = super().format_kernel_cmd(extra_arguments)
         return self.sandbox.command(kernel_cmd, workdir=self.workdir, sockdir=self.sockdir, uid=self.uid)
+
+    def client(self, **kwargs):
+        """A client whose sockets drop any message bigger than ``Limits.message_size``."""
+        kernel_client = super().client(**kwargs)
+        kernel_client.context.setsockopt(zmq.MAXMSGSIZE, self.sandbox.limits.message_size)
+        return kernel_client
 
     def write_connection_file(self, **kwargs) -> None:
         super().write_connection_file(**kwargs)
