@@ -7,7 +7,7 @@ from pathlib import Path
 
 from convlab import notebooks
 from convlab.checking import RESULT_KEY, get_exercise
-from convlab.grading import forgery
+from convlab.grading import forgery, pristine
 from convlab.grading.assemble import NotGradable, assemble, canonical, identify, read_learner_notebook
 from convlab.grading.execute import CellRun, run_cells, traceback_text
 from convlab.grading.report import ExerciseResult, NotebookResult
@@ -50,11 +50,15 @@ def grade_notebook(
     except NotGradable as problem:
         return _ungradable(result, path, problem)
     result.problem = plan.note
+    if sandbox is not None:  # issue 16: save answer values after each check, to re-check them away from the learner
+        plan.slots = pristine.with_dump_cells(plan.slots)
     runs = run_cells(
         plan.slots, cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, progress=progress, sandbox=sandbox
     )
     result.exercises = [_grade_exercise(ex, runs, cell_timeout) for ex in plan.exercises]
     result.exercises = forgery.review(plan.slots, result.exercises)  # issue 16
+    if sandbox is not None:
+        result.exercises = pristine.confirm(result.exercises, runs, sandbox)
     return result
 
 

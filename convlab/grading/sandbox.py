@@ -109,9 +109,14 @@ class Sandbox:
             cmd += ["--cap-drop", "ALL"]
         return cmd + kernel_cmd
 
+    @staticmethod
+    def uid_for_this_process() -> int | None:
+        """As root, the user id this process's sandboxes run as (one per grading process); else None."""
+        return _FIRST_UID + os.getpid() if os.geteuid() == 0 else None
+
     def kernel_manager(self, *, workdir: str, sockdir: str) -> SandboxedKernelManager:
         """A kernel manager whose kernel starts inside this sandbox, talking through ``sockdir``."""
-        uid = _FIRST_UID + os.getpid() if os.geteuid() == 0 else None
+        uid = self.uid_for_this_process()
         if uid is not None:
             os.chown(sockdir, uid, uid)
         manager = SandboxedKernelManager(
