@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         return _grade_class(parser, args)
     if not args.paths:
         parser.error("give notebooks or folders to grade, or --class DIR")
-    sandbox = _sandbox(parser, args) if args.sandbox else None
+    folders = tuple(str(path.resolve() if path.is_dir() else path.resolve().parent) for path in args.paths)
+    sandbox = _sandbox(parser, args, hidden=folders) if args.sandbox else None
     for path in args.paths:
         if not path.exists():
             parser.error(f"no such file or folder: {path}")

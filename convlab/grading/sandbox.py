@@ -82,11 +82,13 @@ class Sandbox:
         for folder in hidden:
             if folder != "/tmp":
                 cmd += ["--tmpfs", folder]
-        for needed in _needed_paths():  # the Python and the course the kernel imports
-            if any(_is_within(needed, folder) for folder in hidden):
-                cmd += ["--ro-bind", needed, needed]
-        for folder in self.hidden:  # hide the submissions again if they sit inside a needed path
-            cmd += ["--tmpfs", os.path.realpath(folder)]
+        for path in _needed_paths():  # the Python and the course the kernel imports
+            if any(_is_within(path, folder) for folder in hidden):
+                cmd += ["--ro-bind", path, path]
+        needed = _needed_paths()
+        for folder in map(os.path.realpath, self.hidden):  # again, in case they sit inside a needed path
+            if not any(_is_within(path, folder) for path in needed):  # but never hide the course itself
+                cmd += ["--tmpfs", folder]
         cmd += [
             "--perms", "0777", "--size", str(limits.workdir_size), "--tmpfs", workdir,
             "--bind", sockdir, sockdir,
