@@ -4,7 +4,6 @@
     python -m convlab.grade submissions/alice/ --json > alice.json
     python -m convlab.grade --class submissions/ -j 4 --out grades/
 
-
 Each exercise gets one status: passed, failed, not attempted, error or timed out, with a
 one-line message. The course's own check cells are used, not the notebook's copies, and the
 notebook file is never written. Exit status 0 when grading ran (whatever the score), 2 for a
@@ -45,8 +44,6 @@ def main(argv: list[str] | None = None) -> int:
         return _grade_class(parser, args)
     if not args.paths:
         parser.error("give notebooks or folders to grade, or --class DIR")
-    folders = tuple(str(path.resolve() if path.is_dir() else path.resolve().parent) for path in args.paths)
-    sandbox = _sandbox(parser, args, hidden=folders) if args.sandbox else None
     for path in args.paths:
         if not path.exists():
             parser.error(f"no such file or folder: {path}")
@@ -55,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     paths = grade_paths(args.paths)
     if not paths:
         parser.error("no notebooks found in " + ", ".join(map(str, args.paths)))
+    folders = tuple(str(path.resolve() if path.is_dir() else path.resolve().parent) for path in args.paths)
+    sandbox = _sandbox(parser, args, hidden=folders) if args.sandbox else None  # issue 16: opt-in here
 
     results = []
     for number, path in enumerate(paths, 1):
