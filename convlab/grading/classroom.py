@@ -2,7 +2,9 @@
 
 ``DIR/<learner>/NN-slug.ipynb`` — the learner is the folder's name; notebooks are named as in
 ``exercises/``. Each notebook is graded exactly as ``grade_notebook`` grades it alone, in a
-worker process of its own, so the results do not depend on ``jobs``.
+worker process of its own, so the results do not depend on ``jobs``. The workers are started
+with ``spawn``: a script that calls :func:`grade_class` needs the ``if __name__ == "__main__":``
+guard.
 """
 
 from __future__ import annotations
