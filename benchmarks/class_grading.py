@@ -10,6 +10,16 @@ with --no-sandbox that one hands in a solved notebook instead. Each run is the C
 process, with HOME set to a fake home under a temporary folder, timed by the wall clock; the
 gradebooks of all runs must agree.
 The machine may be shared: the numbers are only as quiet as it is.
+
+Measured on 2 cores shared with four other busy developers (2026-11-28, load average given):
+
+    sandboxed    -j 1 100.3 s, -j 2  79.0 s (1.27x)   load 2.8 rising to 6.7
+    sandboxed    -j 1 223.0 s, -j 2 135.8 s (1.64x)   load 8 to 18
+    --no-sandbox -j 1  66.0 s, -j 2  63.7 s (1.04x)   load 5.6 to 6.5
+
+With other processes keeping both cores busy, a second worker mostly competes with them; the
+sandbox's cost is mainly the second, pristine evaluation of passed answers (a fresh Python that
+imports torch) and bubblewrap's start-up.
 """
 
 from __future__ import annotations
