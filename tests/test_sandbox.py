@@ -10,7 +10,7 @@ import pytest
 from convlab import grade
 from convlab.grading import forgery, gradebook, sandbox
 from convlab.grading.assemble import Slot
-from convlab.grading.classroom import LearnerResult, _Progress
+from convlab.grading.classroom import LearnerResult, _Progress, find_learners
 from convlab.grading.report import ExerciseResult, NotebookResult
 
 
@@ -155,3 +155,14 @@ def test_class_is_refused_without_bubblewrap_unless_no_sandbox(tmp_path, monkeyp
     assert "bubblewrap" in line and "--no-sandbox" in line
     assert grade.main(["--class", str(tmp_path / "class"), "--no-sandbox", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "gradebook.csv").read_text().strip() == "learner,total"
+
+
+def test_learners_are_folders_and_links_are_skipped(tmp_path):
+    name = "02-convolution-operation.ipynb"
+    for learner in ("ann", "ben", ".hidden"):
+        (tmp_path / learner).mkdir()
+    (tmp_path / "ann" / name).write_text("{}")
+    (tmp_path / "ann" / "notes.ipynb").write_text("{}")  # not named as in exercises/
+    (tmp_path / "ben" / name).symlink_to(tmp_path / "ann" / name)  # another learner's work
+    (tmp_path / "cy").symlink_to(tmp_path / "ann")
+    assert find_learners(tmp_path) == {"ann": [tmp_path / "ann" / name], "ben": []}

@@ -41,12 +41,16 @@ class Options:
 
 
 def find_learners(class_dir: Path) -> dict[str, list[Path]]:
-    """``{learner: [notebooks]}`` for every non-hidden sub-folder of ``class_dir``, sorted by name."""
+    """``{learner: [notebooks]}`` for every non-hidden sub-folder of ``class_dir``, sorted by name.
+
+    Symbolic links are skipped: a link could hand in another learner's notebook, or make the
+    grader read one of the instructor's files.
+    """
     class_dir = Path(class_dir)
     if not class_dir.is_dir():
         raise ValueError(f"class_dir must be a folder of learner folders, got {class_dir}")
-    folders = sorted(p for p in class_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
-    return {folder.name: notebooks.course_notebooks(folder) for folder in folders}
+    folders = sorted(p for p in class_dir.iterdir() if p.is_dir() and not p.is_symlink() and p.name[0] != ".")
+    return {folder.name: [p for p in notebooks.course_notebooks(folder) if not p.is_symlink()] for folder in folders}
 
 
 def default_jobs() -> int:
