@@ -84,11 +84,13 @@ def _add_class_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _sandbox(parser: argparse.ArgumentParser, args, hidden: tuple[str, ...] = ()):
-    from convlab.grading.sandbox import MISSING, Sandbox, bwrap_path
+    from convlab.grading.sandbox import Sandbox
 
-    if bwrap_path() is None:
-        parser.error(MISSING + ("; or grade trusted code with --no-sandbox" if args.class_dir else ""))
-    return Sandbox(hidden=hidden)
+    sandbox = Sandbox(hidden=hidden)
+    problem = sandbox.problem()  # bwrap missing, or not allowed to make namespaces here
+    if problem:
+        parser.error(problem + ("; or grade trusted code with --no-sandbox" if args.class_dir else ""))
+    return sandbox
 
 
 def _grade_class(parser: argparse.ArgumentParser, args) -> int:

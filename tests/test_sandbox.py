@@ -166,3 +166,9 @@ def test_learners_are_folders_and_links_are_skipped(tmp_path):
     (tmp_path / "ben" / name).symlink_to(tmp_path / "ann" / name)  # another learner's work
     (tmp_path / "cy").symlink_to(tmp_path / "ann")
     assert find_learners(tmp_path) == {"ann": [tmp_path / "ann" / name], "ben": []}
+
+
+def test_a_sandbox_that_cannot_start_is_one_line(monkeypatch):
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: "/bin/false")  # as if namespaces were forbidden
+    problem = sandbox.Sandbox().problem()
+    assert problem.startswith("bubblewrap cannot make its sandbox") and "\n" not in problem

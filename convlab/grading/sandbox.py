@@ -18,7 +18,9 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 
 import zmq
@@ -110,6 +112,25 @@ class Sandbox:
             cmd[cmd.index("--unshare-net")] = "--unshare-all"
             cmd += ["--cap-drop", "ALL"]
         return cmd + kernel_cmd
+
+    def problem(self) -> str | None:
+        """Why this machine cannot run the sandbox (one line), or ``None`` when a trial run works."""
+        if bwrap_path() is None:
+            return MISSING
+        with tempfile.TemporaryDirectory(prefix="convlab-grade-") as workdir:
+            with tempfile.TemporaryDirectory(prefix="convlab-sock-") as sockdir:
+                uid = self.uid_for_this_process()
+                if uid is not None:
+                    os.chown(sockdir, uid, uid)
+                cmd = self.command([sys.executable, "-c", "pass"], workdir=workdir, sockdir=sockdir, uid=uid)
+                try:
+                    trial = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=workdir)
+                except (OSError, subprocess.TimeoutExpired) as error:
+                    return f"the sandbox cannot start: {error}"
+        if trial.returncode != 0:
+            detail = (trial.stderr.strip().splitlines() or [f"exit status {trial.returncode}"])[-1]
+            return f"bubblewrap cannot make its sandbox on this machine: {detail}"
+        return None
 
     @staticmethod
     def uid_for_this_process() -> int | None:
