@@ -75,12 +75,7 @@ def grade_class(
     done: dict[Path, NotebookResult] = {}
     if jobs == 1:
         for name, path in tasks:
-            done[path] = grade_notebook(
-                path,
-                cell_timeout=options.cell_timeout,
-                notebook_timeout=options.notebook_timeout,
-                sandbox=options.sandbox,
-            )
+            done[path] = _grade_one(path, options)
             tracker.notebook_done(name)
     else:
         _grade_in_pool(tasks, jobs, options, done, tracker)
@@ -88,9 +83,14 @@ def grade_class(
 
 
 def _grade_one(path: Path, options: Options) -> NotebookResult:
-    return grade_notebook(
-        path, cell_timeout=options.cell_timeout, notebook_timeout=options.notebook_timeout, sandbox=options.sandbox
-    )
+    """One notebook; a failure of the grader itself (a kernel that cannot start) costs that notebook only."""
+    try:
+        return grade_notebook(
+            path, cell_timeout=options.cell_timeout, notebook_timeout=options.notebook_timeout, sandbox=options.sandbox
+        )
+    except Exception as error:  # nbclient and jupyter_client raise many kinds
+        message = f"the grader could not grade this notebook ({type(error).__name__}: {error})"
+        return NotebookResult(str(path), [ExerciseResult("notebook", "error", 0.0, 0.0, message)], problem=message)
 
 
 def _grade_in_pool(tasks, jobs: int, options: Options, done: dict, tracker: _Progress) -> None:
