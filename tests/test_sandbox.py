@@ -172,3 +172,13 @@ def test_a_sandbox_that_cannot_start_is_one_line(monkeypatch):
     monkeypatch.setattr(sandbox, "bwrap_path", lambda: "/bin/false")  # as if namespaces were forbidden
     problem = sandbox.Sandbox().problem()
     assert problem.startswith("bubblewrap cannot make its sandbox") and "\n" not in problem
+
+
+def test_no_answer_of_the_course_is_flagged():
+    """Every solution and every plausible wrong answer reads as honest code."""
+    from tests import grading_helpers as nb
+
+    for name in nb.names():
+        sources = [cell.source for cell in nb.answer_cells(nb.solution(name)).values()]
+        for source in sources + list(nb.wrong_answers(name).values()):
+            assert forgery.suspicious(source) == [], (name, source)
