@@ -2,11 +2,14 @@
 
     python -m convlab.grade exercises/01-why-not-fully-connected.ipynb
     python -m convlab.grade submissions/alice/ --json > alice.json
+    python -m convlab.grade --class submissions/ -j 4 --out grades/
 
 Each exercise gets one status: passed, failed, not attempted, error or timed out, with a
 one-line message. The course's own check cells are used, not the notebook's copies, and the
 notebook file is never written. Exit status 0 when grading ran (whatever the score), 2 for a
 usage error (no such file, not a notebook, a file that is not valid notebook JSON).
+With ``--class DIR`` (one folder per learner) every kernel runs in a bubblewrap sandbox and
+``gradebook.csv`` and ``report.json`` are written; see ``convlab.course.grading.classroom``.
 """
 
 from __future__ import annotations
@@ -27,15 +30,20 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m convlab.grade", description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="+", type=Path, help="exercise notebooks or folders of them")
+    parser.add_argument("paths", nargs="*", type=Path, help="exercise notebooks or folders of them")
     parser.add_argument("--json", action="store_true", help="print a machine-readable report instead of tables")
     parser.add_argument("--timeout", type=float, default=60, help="seconds one cell may run (default 60)")
     parser.add_argument(
         "--notebook-timeout", type=float, default=600, help="seconds one notebook may run (default 600)"
     )
+    _add_class_arguments(parser)  # issue 16
     args = parser.parse_args(argv)
     if args.timeout <= 0 or args.notebook_timeout <= 0:
         parser.error("--timeout and --notebook-timeout must be positive")
+    if args.class_dir is not None:
+        return _grade_class(parser, args)
+    if not args.paths:
+        parser.error("give notebooks or folders to grade, or --class DIR")
     for path in args.paths:
         if not path.exists():
             parser.error(f"no such file or folder: {path}")
@@ -44,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     paths = grade_paths(args.paths)
     if not paths:
         parser.error("no notebooks found in " + ", ".join(map(str, args.paths)))
+    folders = tuple(str(path.resolve() if path.is_dir() else path.resolve().parent) for path in args.paths)
+    sandbox = _sandbox(parser, args, hidden=folders) if args.sandbox else None  # issue 16: opt-in here
 
     results = []
     for number, path in enumerate(paths, 1):
@@ -54,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    checking exercise {slot.exercise}", file=sys.stderr, flush=True)
 
         result = grade_notebook(
-            path, cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout, progress=progress
+            path, cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout, progress=progress, sandbox=sandbox
         )
         results.append(result)
     print(to_json(results) if args.json else to_table(results))
@@ -62,6 +72,47 @@ def main(argv: list[str] | None = None) -> int:
     for result in unreadable:
         print(f"convlab.grade: {result.path}: {result.problem}", file=sys.stderr)
     return 2 if unreadable else 0
+
+
+# --- grading a class, sandboxed kernels (issue 16) ---
+def _add_class_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--class", dest="class_dir", type=Path, help="a folder with one folder per learner")
+    parser.add_argument("-j", "--jobs", type=int, help="notebooks graded at once with --class (default: CPU count)")
+    parser.add_argument("--out", type=Path, default=Path("."), help="where --class writes gradebook.csv, report.json")
+    parser.add_argument("--sandbox", action="store_true", help="run single notebooks' kernels in the sandbox too")
+    parser.add_argument("--no-sandbox", action="store_true", help="grade --class without the sandbox (trusted code)")
+
+
+def _sandbox(parser: argparse.ArgumentParser, args, hidden: tuple[str, ...] = ()):
+    from convlab.course.grading.sandbox import Sandbox
+
+    sandbox = Sandbox(hidden=hidden)
+    problem = sandbox.problem()  # bwrap missing, or not allowed to make namespaces here
+    if problem:
+        parser.error(problem + ("; or grade trusted code with --no-sandbox" if args.class_dir else ""))
+    return sandbox
+
+
+def _grade_class(parser: argparse.ArgumentParser, args) -> int:
+    from convlab.course.grading import classroom, gradebook
+
+    if args.paths:
+        parser.error("give either notebooks or --class DIR, not both")
+    if not args.class_dir.is_dir():
+        parser.error(f"--class needs a folder of learner folders: {args.class_dir}")
+    if args.jobs is not None and args.jobs < 1:
+        parser.error("-j must be at least 1")
+    if args.sandbox and args.no_sandbox:
+        parser.error("--sandbox and --no-sandbox contradict each other")
+    sandbox = None if args.no_sandbox else _sandbox(parser, args, hidden=(str(args.class_dir.resolve()),))
+    options = classroom.Options(args.timeout, args.notebook_timeout, sandbox)
+    learners = classroom.grade_class(args.class_dir, jobs=args.jobs, options=options)
+    csv_path, json_path = gradebook.write(learners, args.out)
+    print(f"{len(learners)} learners graded: {csv_path}, {json_path}")
+    return 0
+
+
+# --- end of issue 16 ---
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 import time
@@ -30,47 +31,101 @@ class CellRun:
         return next((out for out in self.outputs if out.get("output_type") == "error"), None)
 
 
-def run_cells(slots: list[Slot], *, cell_timeout: float, notebook_timeout: float, progress=None) -> list[CellRun]:
+def run_cells(
+    slots: list[Slot], *, cell_timeout: float, notebook_timeout: float, progress=None, sandbox=None
+) -> list[CellRun]:
     """Execute ``slots`` in order in one fresh kernel started in an empty temporary folder.
 
     A cell that runs past ``cell_timeout`` is interrupted and the next one runs; once the
     whole notebook has used ``notebook_timeout`` seconds, the remaining cells are not run.
+    If a cell kills the kernel, a new kernel replays the cells before it (their outputs are
+    not kept) and the next cell runs, so one cell costs one exercise; at most
+    ``_KERNEL_LIVES`` kernels are started. ``sandbox`` (a :class:`convlab.course.grading.sandbox.Sandbox`)
+    confines each kernel.
     """
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(slot.source) for slot in slots])
     runs = [CellRun(slot, "not run") for slot in slots]
     with tempfile.TemporaryDirectory(prefix="convlab-grade-") as workdir:
-        client = NotebookClient(
-            notebook,
-            timeout=max(1, int(round(cell_timeout))),
-            kernel_name="python3",
-            extra_arguments=["--log-level=ERROR"],  # not the kernel's start-up warnings
-            allow_errors=True,
-            interrupt_on_timeout=True,
-            error_on_timeout={"ename": "TimeoutError", "evalue": "cell timed out", "traceback": []},
-            resources={"metadata": {"path": workdir}},
-            store_widget_state=False,
-        )
         start = time.monotonic()
-        with client.setup_kernel():
-            for index, (cell, run) in enumerate(zip(notebook.cells, runs, strict=True)):
-                if time.monotonic() - start > notebook_timeout:
-                    break
-                if progress:
-                    progress(index, len(runs), run.slot)
-                began = time.monotonic()
-                try:
-                    client.execute_cell(cell, index)
-                except DeadKernelError:
-                    run.state, run.seconds = "kernel died", time.monotonic() - began
-                    break
-                run.seconds = time.monotonic() - began
-                run.outputs = list(cell.outputs)
-                if run.seconds >= cell_timeout:
-                    run.state = "timed out"
-                    _wait_until_idle(client, len(runs))
-                else:
-                    run.state = "error" if run.error() else "ok"
+        first = 0
+        for _life in range(_KERNEL_LIVES):
+            with _socket_folder(sandbox) as sockdir:
+                client = _client(notebook, cell_timeout, workdir, sandbox, sockdir)
+                with client.setup_kernel():
+                    _replay(client, runs[:first])
+                    first = _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout, progress)
+            if first >= len(runs):
+                break
     return runs
+
+
+# --- kernel restarts and sandboxed kernels (issue 16) ---
+_KERNEL_LIVES = 4
+
+
+def _client(notebook, cell_timeout: float, workdir: str, sandbox, sockdir: str | None) -> NotebookClient:
+    client = NotebookClient(
+        notebook,
+        timeout=max(1, int(round(cell_timeout))),
+        kernel_name="python3",
+        extra_arguments=["--log-level=ERROR"],  # not the kernel's start-up warnings
+        allow_errors=True,
+        interrupt_on_timeout=True,
+        error_on_timeout={"ename": "TimeoutError", "evalue": "cell timed out", "traceback": []},
+        resources={"metadata": {"path": workdir}},
+        store_widget_state=False,
+    )
+    if sandbox is not None:
+        client.km = sandbox.kernel_manager(workdir=workdir, sockdir=sockdir)
+    return client
+
+
+@contextlib.contextmanager
+def _socket_folder(sandbox):
+    """A private folder for the kernel's ipc sockets and connection file (sandbox only)."""
+    if sandbox is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="convlab-sock-") as sockdir:
+        yield sockdir
+
+
+def _replay(client: NotebookClient, earlier: list[CellRun]) -> None:
+    """Run again, in a new kernel, the earlier cells that neither timed out nor killed the kernel."""
+    for index, run in enumerate(earlier):
+        if run.state in ("ok", "error"):
+            try:
+                client.execute_cell(nbformat.v4.new_code_cell(run.slot.source), index, store_history=False)
+            except DeadKernelError:
+                return
+
+
+def _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout, progress) -> int:
+    """Run cells from ``first``; return the index to go on from, ``len(runs)`` when done."""
+    for index in range(first, len(runs)):
+        cell, run = notebook.cells[index], runs[index]
+        if time.monotonic() - start > notebook_timeout:
+            return len(runs)
+        if progress:
+            progress(index, len(runs), run.slot)
+        began = time.monotonic()
+        try:
+            client.execute_cell(cell, index)
+        except DeadKernelError:
+            run.state, run.seconds = "kernel died", time.monotonic() - began
+            run.outputs = list(cell.outputs)
+            return index + 1
+        run.seconds = time.monotonic() - began
+        run.outputs = list(cell.outputs)
+        if run.seconds >= cell_timeout:
+            run.state = "timed out"
+            _wait_until_idle(client, len(runs))
+        else:
+            run.state = "error" if run.error() else "ok"
+    return len(runs)
+
+
+# --- end of issue 16 ---
 
 
 def _wait_until_idle(client: NotebookClient, index: int) -> None:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from convlab.course import notebooks
+from convlab.course.grading import forgery, pristine
 from convlab.course.grading.assemble import NotGradable, assemble, canonical, identify, read_learner_notebook
 from convlab.course.grading.execute import CellRun, run_cells, traceback_text
 from convlab.course.grading.report import ExerciseResult, NotebookResult
@@ -27,9 +28,13 @@ def grade_paths(paths: list[Path]) -> list[Path]:
 
 
 def grade_notebook(
-    path: Path, *, cell_timeout: float = 60, notebook_timeout: float = 600, progress=None
+    path: Path, *, cell_timeout: float = 60, notebook_timeout: float = 600, progress=None, sandbox=None
 ) -> NotebookResult:
-    """Grade the notebook at ``path`` in a fresh kernel; the file itself is only read."""
+    """Grade the notebook at ``path`` in a fresh kernel; the file itself is only read.
+
+    ``sandbox`` (a :class:`convlab.course.grading.sandbox.Sandbox`) confines the kernel; answers that
+    tamper with the checks are marked "needs review" (:mod:`convlab.course.grading.forgery`).
+    """
     result = NotebookResult(str(path))
     try:
         learner = read_learner_notebook(path)
@@ -45,8 +50,15 @@ def grade_notebook(
     except NotGradable as problem:
         return _ungradable(result, path, problem)
     result.problem = plan.note
-    runs = run_cells(plan.slots, cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, progress=progress)
+    if sandbox is not None:  # issue 16: save answer values after each check, to re-check them away from the learner
+        plan.slots = pristine.with_dump_cells(plan.slots)
+    runs = run_cells(
+        plan.slots, cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, progress=progress, sandbox=sandbox
+    )
     result.exercises = [_grade_exercise(ex, runs, cell_timeout) for ex in plan.exercises]
+    result.exercises = forgery.review(plan.slots, result.exercises)  # issue 16
+    if sandbox is not None:
+        result.exercises = pristine.confirm(result.exercises, runs, sandbox)
     return result
 
 
@@ -91,6 +103,8 @@ def _grade_exercise(exercise_id: str, runs: list[CellRun], cell_timeout: float) 
             return verdict(
                 "timed out", f"{where} ran longer than {cell_timeout:g} s and was stopped — look for an endless loop."
             )
+        if run.slot.role in ("answer", "extra") and run.state == "kernel died":  # issue 16: os._exit, a signal
+            return verdict("error", "the Python kernel died while running your code (os._exit, a signal, or memory?).")
         if run.slot.role == "answer" and run.state == "error":
             error = run.error()
             if error.get("ename") == "NotImplementedError":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-STATUSES = ("passed", "failed", "not attempted", "error", "timed out")
+STATUSES = ("passed", "failed", "not attempted", "error", "timed out", "needs review")  # the last: issue 16
 
 
 @dataclass
