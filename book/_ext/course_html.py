@@ -7,6 +7,7 @@
 - Thebe (live code through Binder) cannot work offline, and Jupyter Book 1 declares its
   settings twice, a page error: its scripts are left out.
 - ``course.css`` also keeps animations and wide outputs inside a phone's width.
+- Error outputs show their message first, frames folded, no build path (``course_errors``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import course_errors
 from docutils import nodes
 from latex2mathml.converter import convert
 from sphinx.application import Sphinx
@@ -81,4 +83,5 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file("course.css")
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("build-finished", drop_fontawesome_script)
+    course_errors.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

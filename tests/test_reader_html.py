@@ -1,0 +1,149 @@
+"""The book as a reader sees it: readable errors, centred equations, the course download and the
+live explorer, checked in the built HTML and in headless Chromium."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from tests import browser, test_book
+from tests.test_book import ROOT, toc_files
+
+# The built book and the browser: test_book's fixtures, shared rather than copied.
+built_book, chromium, site = test_book.built_book, test_book.chromium, test_book.site
+
+BUILD_PATHS = ("site-packages", "/tmp/", "/root/", "/home/", str(ROOT))
+ERROR_CHAPTERS = ("04-stride-and-output-size", "07-conv2d-in-practice", "08-beyond-the-notes")
+
+
+def page_text(page_html: str) -> str:
+    """Everything a reader could see or unfold (folded frames included), tags removed."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page_html, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def intended_errors(chapter: str) -> list[str]:
+    """``Type: message`` of each error a ``raises-exception`` cell of ``chapter`` stores."""
+    notebook = json.loads((ROOT / "chapters" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    return [
+        f"{output['ename']}: {output['evalue']}"
+        for cell in notebook["cells"]
+        if "raises-exception" in cell.get("metadata", {}).get("tags", [])
+        for output in cell.get("outputs", [])
+        if output["output_type"] == "error"
+    ]
+
+
+def build_paths_in(text: str) -> list[str]:
+    return [path for path in BUILD_PATHS if path in text]
+
+
+def test_no_page_shows_a_build_path(built_book):
+    found = []
+    for page in sorted(built_book.rglob("*.html")):
+        found += [f"{page.relative_to(built_book)}: {p}" for p in build_paths_in(page_text(page.read_text("utf-8")))]
+    assert found == []
+
+
+# Per error message: its box, whether its text fits its width, and whether its box lies in the viewport.
+_ERRORS_JS = """() => [...document.querySelectorAll('.course-error .course-error-message pre')].map(pre => {
+    const box = pre.getBoundingClientRect();
+    const frames = pre.closest('.course-error').querySelector('details');
+    return {text: pre.innerText.trim(), fits: pre.scrollWidth <= pre.clientWidth + 1,
+            inside: box.left >= 0 && box.right <= window.innerWidth + 0.5 && box.width > 0,
+            folded: frames === null || !frames.open};
+})"""
+
+
+def unreadable_errors(page) -> list[str]:
+    """Error messages a reader cannot read in full at this width (cut or outside the screen)."""
+    return [e["text"][:60] for e in page.evaluate(_ERRORS_JS) if not (e["fits"] and e["inside"] and e["folded"])]
+
+
+@pytest.mark.parametrize("chapter", ERROR_CHAPTERS)
+def test_every_intended_error_reads_in_full_on_a_phone(site, chapter):
+    base, chromium = site
+    expected = intended_errors(chapter)
+    assert expected, f"{chapter} has no intended error: update ERROR_CHAPTERS"
+    page, visit = browser.open_page(chromium, base, browser.PHONE)
+    page.goto(base + f"chapters/{chapter}.html", wait_until="load")
+    shown = [e["text"] for e in page.evaluate(_ERRORS_JS)]
+    assert shown == expected  # type and message in full, in the order of the cells
+    assert unreadable_errors(page) == []
+    assert page.locator(".course-error details[open]").count() == 0
+    assert visit.errors == []
+    page.context.close()
+
+
+# Per display equation: the centre of the formula's ink and the centre of its column.
+_MATH_JS = """() => [...document.querySelectorAll('div.math')].map(div => {
+    const math = div.querySelector('math'), ink = (math.firstElementChild || math).getBoundingClientRect();
+    const column = div.getBoundingClientRect();
+    return {ink: (ink.left + ink.right) / 2, column: (column.left + column.right) / 2,
+            fits: ink.width <= column.width};
+})"""
+
+
+def off_centre_equations(page, tolerance: float = 3) -> list[str]:
+    return [
+        f"equation {i}: centre {m['ink']:.0f} px, column centre {m['column']:.0f} px"
+        for i, m in enumerate(page.evaluate(_MATH_JS))
+        if m["fits"] and abs(m["ink"] - m["column"]) > tolerance
+    ]
+
+
+def test_display_equations_are_centred(site, built_book):
+    base, chromium = site
+    pages = [f for f in toc_files() if 'display="block"' in (built_book / f"{f}.html").read_text("utf-8")]
+    assert pages, "no page has a display equation"
+    problems = []
+    for name, viewport in (("desktop", browser.DESKTOP), ("phone", browser.PHONE)):
+        page, _ = browser.open_page(chromium, base, viewport)
+        for file in pages:
+            page.goto(base + file + ".html", wait_until="load")
+            assert page.locator("div.math math").count() > 0
+            problems += [f"{file} ({name}): {p}" for p in off_centre_equations(page)]
+        page.context.close()
+    assert problems == []
+
+
+def test_the_reader_checks_can_fail(tmp_path, chromium):
+    """A page with a cut error message, an unfolded traceback, a right-aligned equation and a build path."""
+    long = "RuntimeError: " + "expected_input_with_four_channels_" * 8
+    (tmp_path / "bad.html").write_text(
+        '<html><body style="margin:0"><main style="width:390px">'
+        f'<div class="course-error"><div class="course-error-message"><pre style="overflow-x:auto">{long}</pre></div>'
+        "<details open><summary>frames</summary><pre>File x.py</pre></details></div>"
+        '<div class="math" style="display:flex;flex-direction:row-reverse">'
+        '<math display="block" style="margin:0"><mrow><mi>N</mi><mo>=</mo><mn>4</mn></mrow></math></div>'
+        "<p>File /work/venv/lib/python3.11/site-packages/torch/nn/modules/conv.py</p></main></body></html>"
+    )
+    assert build_paths_in(page_text((tmp_path / "bad.html").read_text())) == ["site-packages"]
+    with browser.serve(tmp_path) as base:
+        page, _ = browser.open_page(chromium, base, browser.PHONE)
+        page.goto(base + "bad.html", wait_until="load")
+        assert len(unreadable_errors(page)) == 1
+        assert len(off_centre_equations(page)) == 1
+        page.context.close()
+
+
+def test_the_error_rewriter_keeps_type_and_message_and_drops_paths():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from course_errors import split_traceback, strip_build_paths
+
+    traceback = (
+        "-" * 75 + "\nRuntimeError                              Traceback (most recent call last)\n"
+        "Cell In[3], line 1\n----> 1 conv(x)\n\n"
+        "File /srv/.venv/lib/python3.11/site-packages/torch/nn/modules/conv.py:548, in Conv2d.forward(self)\n"
+        "File /tmp/ipykernel_77/123.py:2\n\n"
+        "RuntimeError: expected input[1, 3, 8, 8] to have 4 channels,\nbut got 3 channels instead"
+    )
+    message, frames = split_traceback(strip_build_paths(traceback))
+    assert message == "RuntimeError: expected input[1, 3, 8, 8] to have 4 channels,\nbut got 3 channels instead"
+    assert "File torch/nn/modules/conv.py:548" in frames and "Cell In[3]" in frames
+    assert build_paths_in(frames) == [] and "/srv" not in frames
