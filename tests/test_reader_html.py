@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -147,3 +152,49 @@ def test_the_error_rewriter_keeps_type_and_message_and_drops_paths():
     assert message == "RuntimeError: expected input[1, 3, 8, 8] to have 4 channels,\nbut got 3 channels instead"
     assert "File torch/nn/modules/conv.py:548" in frames and "Cell In[3]" in frames
     assert build_paths_in(frames) == [] and "/srv" not in frames
+
+
+def notebook_pages() -> list[str]:
+    return [f for f in toc_files() if (ROOT / f"{f}.ipynb").is_file()]
+
+
+def test_every_notebook_page_and_the_setup_page_link_to_the_course_archive(built_book):
+    archive = built_book / "convolution-from-the-notes.zip"
+    assert archive.is_file()
+    pages = notebook_pages() + ["book/setup"]
+    assert len(pages) > 20
+    unlinked = []
+    for file in pages:
+        page = built_book / f"{file}.html"
+        hrefs = re.findall(r'<a class="course-download" href="([^"]+)"', page.read_text("utf-8"))
+        if not any((page.parent / href).resolve() == archive.resolve() for href in hrefs):
+            unlinked.append(file)
+    assert unlinked == []
+
+
+def test_the_course_archive_grades_an_exercise_from_an_empty_folder(built_book, tmp_path):
+    """Unpack the archive into an empty folder and grade from there, with that folder's convlab."""
+    with zipfile.ZipFile(built_book / "convolution-from-the-notes.zip") as archive:
+        archive.extractall(tmp_path)
+    course = tmp_path / "convolution-from-the-notes"
+    for needed in ("README.md", "requirements.txt", "pyproject.toml", "convlab/grade.py", "chapters", "exercises"):
+        assert (course / needed).exists(), needed
+    assert sorted(p.name for p in (course / "chapters").glob("*.ipynb")) == sorted(
+        p.name for p in (ROOT / "chapters").glob("*.ipynb")
+    )
+    env = {**os.environ, "PYTHONPATH": str(course)}
+    where = subprocess.run(
+        [sys.executable, "-c", "import convlab; print(convlab.__file__)"], cwd=course, env=env,
+        capture_output=True, text=True, check=True,
+    )
+    assert Path(where.stdout.strip()).is_relative_to(course)  # the archive's package, not the clone's
+    name = "01-why-not-fully-connected.ipynb"
+    graded = subprocess.run(
+        [sys.executable, "-m", "convlab.grade", f"exercises/{name}", f"solutions/{name}", "--json"],
+        cwd=course, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert graded.returncode == 0, graded.stderr[-2000:]
+    report = json.loads(graded.stdout)
+    scores = {Path(nb["path"]).parent.name: (nb["score"], nb["max_score"]) for nb in report["notebooks"]}
+    assert scores["exercises"][0] == 0 and scores["exercises"][1] > 0  # as a learner gets it: nothing done yet
+    assert scores["solutions"][0] == scores["solutions"][1] > 0  # solved: full marks

@@ -8,6 +8,7 @@
   settings twice, a page error: its scripts are left out.
 - ``course.css`` also keeps animations and wide outputs inside a phone's width.
 - Error outputs show their message first, frames folded, no build path (``course_errors``).
+- The course is served as one archive, linked from every notebook page (``course_download``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import course_download
 import course_errors
 from docutils import nodes
 from latex2mathml.converter import convert
@@ -84,4 +86,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("build-finished", drop_fontawesome_script)
     course_errors.setup(app)
+    course_download.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
