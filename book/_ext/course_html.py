@@ -9,6 +9,7 @@
 - ``course.css`` also keeps animations and wide outputs inside a phone's width.
 - Error outputs show their message first, frames folded, no build path (``course_errors``).
 - The course is served as one archive, linked from every notebook page (``course_download``).
+- The output-size explorer runs in the page with all its sliders (``course_explorer``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import course_download
 import course_errors
+import course_explorer
 from docutils import nodes
 from latex2mathml.converter import convert
 from sphinx.application import Sphinx
@@ -87,4 +89,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", drop_fontawesome_script)
     course_errors.setup(app)
     course_download.setup(app)
+    course_explorer.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
