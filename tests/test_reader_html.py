@@ -327,9 +327,55 @@ def test_explorer_pages_stay_within_budget(site):
     base, chromium = site
     page, _ = browser.open_page(chromium, base, browser.DESKTOP)
     weights = {}
-    for file in EXPLORER_PAGES:
+    for file in (*EXPLORER_PAGES, RECEPTIVE_PAGE):
         page.goto(base + file + ".html", wait_until="load")
         weights[file] = browser.page_weight(page)
     page.context.close()
     print("explorer pages:", {f: f"{w / 1e6:.2f} MB" for f, w in weights.items()})
     assert all(w <= EXPLORER_PAGE_BUDGET for w in weights.values()), weights
+
+
+RECEPTIVE_PAGE = "chapters/06-parameter-sharing-and-receptive-fields"
+_RECEPTIVE_JS = """root => { const canvas = root.querySelector('canvas');
+    return {field: +root.dataset.field, measured: +root.dataset.measured,
+            caption: root.querySelector('figcaption').textContent,
+            label: root.querySelector('.cx-label').textContent, pixels: canvas.toDataURL()}; }"""
+
+
+def test_every_receptive_field_slider_is_live_and_agrees_with_convlab(site):
+    """Each of the 60 settings: the field drawn is the formula's, the measured one autograd's."""
+    from itertools import product
+
+    from convlab.arith import receptive_field
+    from convlab.receptive_table import RANGES, receptive_view
+
+    base, chromium = site
+    page, visit = browser.open_page(chromium, base, browser.PHONE)
+    page.goto(base + RECEPTIVE_PAGE + ".html", wait_until="load")
+    roots = page.locator(".course-receptive")
+    assert roots.count() == 1
+    root = roots.first.element_handle()
+    assert page.locator(".course-receptive input[type=range]").count() == 3
+    page.evaluate(_SET_JS, [root, {"depth": 2, "kernel_size": 3, "stride": 1}])
+    dead = []
+    for key, value in (("depth", 3), ("kernel_size", 5), ("stride", 2)):
+        before = page.evaluate(_RECEPTIVE_JS, root)
+        page.evaluate(_SET_JS, [root, {key: value}])
+        after = page.evaluate(_RECEPTIVE_JS, root)
+        if after["pixels"] == before["pixels"] or after["caption"] == before["caption"]:
+            dead.append(key)
+    assert dead == []
+    problems = []
+    for depth, kernel_size, stride in product(*RANGES.values()):
+        page.evaluate(_SET_JS, [root, {"depth": depth, "kernel_size": kernel_size, "stride": stride}])
+        drawn = page.evaluate(_RECEPTIVE_JS, root)
+        field = receptive_field([(kernel_size, stride)] * depth)
+        layers = f"{depth} layer{'s' if depth > 1 else ''} of {kernel_size}×{kernel_size}, stride {stride}"
+        measured = receptive_view(depth, kernel_size, stride)["measured"]  # autograd's (test_receptive_table)
+        title = f"field {field}×{field} (measured {measured}×{measured})"
+        if drawn["field"] != field or title not in drawn["caption"] or drawn["label"] != layers:
+            problems.append(f"{layers}: drew {drawn['caption']!r}, expected {title!r}")
+    assert problems == []
+    assert browser.horizontal_overflow(page) <= 0
+    assert visit.errors == [] and visit.blocked == [] and visit.missing == []
+    page.context.close()
