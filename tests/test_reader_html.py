@@ -379,3 +379,32 @@ def test_every_receptive_field_slider_is_live_and_agrees_with_convlab(site):
     assert browser.horizontal_overflow(page) <= 0
     assert visit.errors == [] and visit.blocked == [] and visit.missing == []
     page.context.close()
+
+
+_ICONS_JS = """() => [...document.querySelectorAll('*')].flatMap(e => ['::before', '::after'].map(p => {
+    const style = getComputedStyle(e, p);
+    return [style.fontFamily, style.content, style.fontWeight];
+})).filter(([family, content]) => /Font Awesome|Course Icons/.test(family) && /[\\ue000-\\uf8ff]/.test(content))"""
+
+
+def test_every_icon_shown_is_in_the_cut_down_fonts(site, built_book):
+    from fontTools.ttLib import TTFont
+
+    webfonts = built_book / "_static" / "vendor" / "fontawesome" / "webfonts"
+    cmaps = {name: set(TTFont(webfonts / f"{name}.course.woff").getBestCmap())
+             for name in ("fa-solid-900", "fa-regular-400", "fa-brands-400")}
+    assert (webfonts / "fa-solid-900.course.woff").stat().st_size < 20_000
+    base, chromium = site
+    page, visit = browser.open_page(chromium, base, browser.DESKTOP)
+    missing, seen = [], 0
+    for file in ("chapters/05-channels-and-kernels", "book/references", "book/glossary"):
+        page.goto(base + file + ".html", wait_until="load")
+        for family, content, weight in page.evaluate(_ICONS_JS):
+            code = ord(content.strip('"')[0])
+            font = "fa-brands-400" if "Brands" in family else "fa-solid-900" if weight == "900" else "fa-regular-400"
+            seen += 1
+            if code not in cmaps[font]:
+                missing.append(f"{file}: U+{code:04X} ({family}, {weight}) not in {font}")
+    assert seen > 5 and missing == []
+    assert visit.missing == []
+    page.context.close()
