@@ -79,16 +79,21 @@ _WOFF2_SOURCE = re.compile(
 )
 
 
-def icons_in_use(outdir: Path, sheets: dict[Path, str]) -> set[int]:
+def classes_in_use(outdir: Path) -> set[str]:
+    """Font Awesome class names (``fa-bars``) that a page or a script of the book names."""
+    used = set()
+    for page in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
+        used.update(_FA_CLASS.findall(page.read_text(encoding="utf-8", errors="replace")))
+    return used
+
+
+def icons_in_use(used: set[str], sheets: dict[Path, str]) -> set[int]:
     """Code points of the icons the book can show.
 
     Theme rules name icons as private-use characters; Font Awesome's class list (bundled in the
     theme's CSS) as ``.fa-name:before{content:"\\f0c9"}``, of which only classes that a page or
     a script uses count; ``course.css`` names its own.
     """
-    used = set()
-    for page in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
-        used.update(_FA_CLASS.findall(page.read_text(encoding="utf-8", errors="replace")))
     codes = set()
     for sheet, text in sheets.items():
         codes |= {ord(c) for c in _PRIVATE_USE.findall(text)}
@@ -101,7 +106,7 @@ def icons_in_use(outdir: Path, sheets: dict[Path, str]) -> set[int]:
 
 
 def subset_icon_fonts(app: Sphinx, exception: Exception | None) -> None:
-    """Keep only the icons the book uses in Font Awesome's fonts, and point the CSS at them.
+    """Keep only the icons the book uses in Font Awesome's fonts and CSS, and point the CSS at them.
 
     Each font is cut to :func:`icons_in_use` and written as WOFF (zlib: no Brotli needed).
     """
@@ -111,7 +116,8 @@ def subset_icon_fonts(app: Sphinx, exception: Exception | None) -> None:
 
     static = Path(app.outdir) / "_static"
     sheets = {sheet: sheet.read_text(encoding="utf-8") for sheet in static.rglob("*.css")}
-    codes = icons_in_use(Path(app.outdir), sheets)
+    used = classes_in_use(Path(app.outdir))
+    codes = icons_in_use(used, sheets)
     fonts = static / "vendor" / "fontawesome" / "webfonts"
     made = set()
     for name in _ICON_FONTS:
@@ -129,6 +135,8 @@ def subset_icon_fonts(app: Sphinx, exception: Exception | None) -> None:
             lambda m: f"url({m[1]}{m[2]}{m[3]}.course.woff{m[1]}) format({m[4]}woff{m[4]})" if m[3] in made else m[0],
             text,
         )
+        # The theme bundles a rule per Font Awesome icon (~1800): keep those of icons in use.
+        lighter = _FA_RULE.sub(lambda m: m[0] if used & set(_FA_CLASS.findall(m[1])) else "", lighter)
         if lighter != text:
             sheet.write_text(lighter, encoding="utf-8")
 
