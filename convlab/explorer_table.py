@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from fractions import Fraction
 from itertools import product
 
 from convlab._validate import integer
@@ -23,11 +24,13 @@ from convlab.coverage import coverage_map, real_pixels_per_window, window_starts
 __all__ = [
     "FORMULA",
     "IMPOSSIBLE",
+    "NOTES",
     "RANGES",
     "AxisView",
     "axis_view",
     "encode",
     "formula_text",
+    "notes_value",
     "table",
     "table_json",
 ]
@@ -40,6 +43,8 @@ FORMULA = (
     " + 1 = ⌊{top}/{stride}⌋ + 1"
 )
 FORMULA_END = {True: " = {out}", False: " < 1: impossible"}
+# The notes' floor-free formula, as convlab.explorer.notes_formula writes it (shown when D = 1).
+NOTES = "(W − F + 2P)/S + 1 = ({size} − {kernel_size} + 2·{padding})/{stride} + 1 = {notes}"
 IMPOSSIBLE = (
     "Impossible setting: along the {axis}, a kernel of {kernel_size} with dilation {dilation} spans {span} "
     "pixels, but the padded input has only {size} + 2·{padding} = {padded}. Use a smaller kernel or dilation, "
@@ -112,17 +117,28 @@ def formula_text(size, kernel_size, stride=1, padding=0, dilation=1) -> str:
     return (FORMULA + FORMULA_END[view.possible]).format(**values, top=view.top, out=view.out)
 
 
+def notes_value(size, kernel_size, stride=1, padding=0) -> str:
+    """The value of the notes' ``(W − F + 2P)/S + 1``, unrounded, as the explorer shows it.
+
+    >>> notes_value(6, 3, stride=2)
+    '2.5 — not a whole number'
+    """
+    value = Fraction(size - kernel_size + 2 * padding, stride) + 1
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):g} — not a whole number"
+
+
 def _digits(values) -> str:
     if any(not 0 <= v < len(_DIGITS) for v in values):
         raise ValueError(f"cannot encode {values} with one character each")
     return "".join(_DIGITS[v] for v in values)
 
 
-def encode(view: AxisView, top_offset: int) -> str:
-    """One view as characters: ``out``, ``top + top_offset``, then, when possible, the window
-    starts (``out`` of them), the real pixels per window (``out``) and the coverage counts (one
-    per pixel); when impossible, ``span`` and ``padded``."""
-    head = _digits([view.out, view.top + top_offset])
+def encode(view: AxisView, top_offset: int, notes: int = 0) -> str:
+    """One view as characters: ``out``, ``top + top_offset``, ``notes`` in two characters (1 +
+    the index of the notes' value in the table's list, 0 for none), then, when possible, the window starts
+    (``out`` of them), the real pixels per window (``out``) and the coverage counts (one per
+    pixel); when impossible, ``span`` and ``padded``."""
+    head = _digits([view.out, view.top + top_offset, *divmod(notes, len(_DIGITS))])
     if not view.possible:
         return head + _digits([view.span, view.padded])
     return head + _digits(view.starts) + _digits(view.real) + _digits(view.coverage)
@@ -131,6 +147,7 @@ def encode(view: AxisView, top_offset: int) -> str:
 def table(ranges: dict[str, tuple[int, int]] = RANGES) -> dict:
     """Every axis view of the sliders' ranges, encoded by :func:`encode`, and how to decode them.
 
+    ``notes_values`` lists the notes' formula's values (``encode``'s ``notes`` indexes it).
     ``views`` joins the encoded views with ``|`` in the order of ``product(size, kernel_size,
     padding, stride, dilation)`` (each from its low to its high end), so a setting's index is a
     mixed-radix number over ``order``; ``digits`` maps characters back to numbers.
@@ -138,7 +155,17 @@ def table(ranges: dict[str, tuple[int, int]] = RANGES) -> dict:
     order = ("size", "kernel_size", "padding", "stride", "dilation")
     spans = [range(ranges[name][0], ranges[name][1] + 1) for name in order]
     top_offset = ranges["dilation"][1] * (ranges["kernel_size"][1] - 1) + 1  # the widest window
-    views = [encode(axis_view(n, k, s, p, d), top_offset) for n, k, p, s, d in product(*spans)]
+    notes_values: list[str] = []
+    views = []
+    for n, k, p, s, d in product(*spans):
+        view = axis_view(n, k, s, p, d)
+        notes = 0
+        if view.possible and d == 1:
+            value = notes_value(n, k, s, p)
+            if value not in notes_values:
+                notes_values.append(value)
+            notes = notes_values.index(value) + 1
+        views.append(encode(view, top_offset, notes))
     return {
         "order": list(order),
         "ranges": {name: list(ranges[name]) for name in order},
@@ -147,6 +174,8 @@ def table(ranges: dict[str, tuple[int, int]] = RANGES) -> dict:
         "formula": FORMULA,
         "formula_end": {"possible": FORMULA_END[True], "impossible": FORMULA_END[False]},
         "impossible": IMPOSSIBLE,
+        "notes": NOTES,
+        "notes_values": notes_values,
         "views": "|".join(views),
     }
 

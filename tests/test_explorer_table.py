@@ -29,11 +29,12 @@ def decode(data: dict, n: int, k: int, s: int, p: int, d: int) -> dict:
         low, high = data["ranges"][name]
         index = index * (high - low + 1) + values[name] - low
     numbers = [data["digits"].index(c) for c in data["views"].split("|")[index]]
-    out, top = numbers[0], numbers[1] - data["top_offset"]
+    out, top, notes = numbers[0], numbers[1] - data["top_offset"], numbers[2] * len(data["digits"]) + numbers[3]
     if out == 0:
-        return {"out": 0, "top": top, "span": numbers[2], "padded": numbers[3]}
-    return {"out": out, "top": top, "starts": numbers[2 : 2 + out], "real": numbers[2 + out : 2 + 2 * out],
-            "coverage": numbers[2 + 2 * out :]}
+        return {"out": 0, "top": top, "span": numbers[4], "padded": numbers[5], "notes": notes}
+    rest = numbers[4:]
+    return {"out": out, "top": top, "notes": notes, "starts": rest[:out], "real": rest[out : 2 * out],
+            "coverage": rest[2 * out :]}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_every_setting_decodes_to_convlabs_numbers(data):
         span = d * (k - 1) + 1
         assert got["top"] == n + 2 * p - span
         if span > n + 2 * p:
-            assert got == {"out": 0, "top": n + 2 * p - span, "span": span, "padded": n + 2 * p}
+            assert got == {"out": 0, "top": n + 2 * p - span, "span": span, "padded": n + 2 * p, "notes": 0}
             with pytest.raises(ValueError):
                 conv_output_size(n, k, s, p, d)
             continue
@@ -74,6 +75,11 @@ def test_formula_and_message_templates_write_what_the_explorer_writes(data):
         ending = data["formula_end"]["possible" if view["out"] else "impossible"]
         text = (data["formula"] + ending).format(**values, top=view["top"], out=view["out"])
         assert text == explorer.formula(n, k, s, p, d) == explorer_table.formula_text(n, k, s, p, d)
+        if view["out"] and d == 1:
+            notes = data["notes"].format(**values, notes=data["notes_values"][view["notes"] - 1])
+            assert notes == explorer.notes_formula(n, k, s, p)
+        else:
+            assert view["notes"] == 0
         if not view["out"]:
             setting = explorer.Setting.make((n, 1), (k, 1), s, p, d)
             message = data["impossible"].format(**values, axis="height", span=view["span"], padded=view["padded"])
@@ -81,7 +87,7 @@ def test_formula_and_message_templates_write_what_the_explorer_writes(data):
 
 
 def test_the_table_is_small():
-    assert len(explorer_table.table_json().encode()) < 120_000
+    assert len(explorer_table.table_json().encode()) < 130_000
 
 
 def test_bad_arguments_are_named():

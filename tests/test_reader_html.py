@@ -217,6 +217,7 @@ _DRAWN_JS = """root => {
     return {rows: distinct('data-row'), cols: distinct('data-col'), cells: cells.length,
             dots: root.querySelectorAll('svg.cx-input circle.cx-dot').length, coverage,
             shown: !root.querySelector('.cx-panels').hidden, text: root.querySelector('.cx-text').textContent,
+            label: root.querySelector('.cx-label').textContent,
             picture: root.querySelector('.cx-panels').innerHTML};
 }"""
 
@@ -244,9 +245,26 @@ def expected_view(values: dict) -> dict:
     return {"sizes": sizes, "formulas": formulas, "possible": possible, "coverage": coverage}
 
 
+def jupyter_report(values: dict) -> list[str]:
+    """The explorer's printed report in Jupyter for slider ``values``, without its nn.Conv2d line."""
+    try:  # the explorer moves to convlab.viz when the package is split into layers
+        from convlab.viz import explorer
+    except ImportError:
+        from convlab import explorer
+
+    setting = explorer.Setting.make(
+        (values["H"], values["W"]), (values["F_h"], values["F"]), values["S"], values["P"], values["D"]
+    )
+    lines = explorer.describe(setting).text.splitlines()
+    return lines[:-1] + [lines[-1].split(";")[0]] if not lines[-1].startswith("nn.Conv2d") else lines[:-1]
+
+
 def explorer_mismatches(drawn: dict, values: dict) -> list[str]:
     want = expected_view(values)
     problems = []
+    shown = [drawn.get("label", "")] + drawn["text"].splitlines()
+    if shown != jupyter_report(values):
+        problems.append(f"{values}: the text {shown} differs from Jupyter's {jupyter_report(values)}")
     for axis, formula in want["formulas"].items():
         if formula not in drawn["text"]:
             problems.append(f"{values}: {axis} formula {formula!r} not shown")
@@ -313,14 +331,15 @@ def test_every_explorer_slider_is_live_and_sizes_agree_with_convlab(site, file):
 def test_the_explorer_check_can_fail():
     """A drawing one row short, or claiming an impossible setting is possible, is caught."""
     values = {"W": 7, "H": 7, "F": 3, "F_h": 3, "P": 0, "S": 2, "D": 1}
-    right = {"rows": 3, "cols": 3, "cells": 9, "dots": 9, "shown": True,
-             "coverage": expected_view(values)["coverage"].ravel().tolist(),
-             "text": "\n".join(expected_view(values)["formulas"].values()) + "\noutput 3×3"}
+    report = jupyter_report(values)
+    right = {"rows": 3, "cols": 3, "cells": 9, "dots": 9, "shown": True, "label": report[0],
+             "coverage": expected_view(values)["coverage"].ravel().tolist(), "text": "\n".join(report[1:])}
     assert explorer_mismatches(right, values) == []
     assert explorer_mismatches({**right, "rows": 2, "cells": 6, "dots": 6}, values)
     assert explorer_mismatches({**right, "coverage": [right["coverage"][0] + 1] + right["coverage"][1:]}, values)
     impossible = {**values, "F": 7, "D": 3}
     assert explorer_mismatches({**right, "text": "\n".join(expected_view(impossible)["formulas"].values())}, impossible)
+    assert explorer_mismatches({**right, "text": right["text"].replace("notes", "the notes")}, values)
 
 
 def test_explorer_pages_stay_within_budget(site):

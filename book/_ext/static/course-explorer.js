@@ -33,13 +33,14 @@
     });
     data.list = data.list || data.views.split("|");
     var numbers = data.list[index].split("").map(function (c) { return data.digits.indexOf(c); });
-    var out = numbers[0], top = numbers[1] - data.top_offset;
+    var out = numbers[0], top = numbers[1] - data.top_offset, notes = numbers[2] * data.digits.length + numbers[3];
     if (out === 0) {
-      return {out: 0, top: top, span: numbers[2], padded: numbers[3], starts: [], real: [], coverage: []};
+      return {out: 0, top: top, notes: 0, span: numbers[4], padded: numbers[5], starts: [], real: [], coverage: []};
     }
+    var rest = numbers.slice(4);
     return {
-      out: out, top: top, starts: numbers.slice(2, 2 + out), real: numbers.slice(2 + out, 2 + 2 * out),
-      coverage: numbers.slice(2 + 2 * out)
+      out: out, top: top, notes: notes, starts: rest.slice(0, out), real: rest.slice(out, 2 * out),
+      coverage: rest.slice(2 * out)
     };
   }
 
@@ -210,6 +211,14 @@
           message = fill(data.impossible, Object.assign({axis: axis, span: view.span, padded: view.padded}, values));
         }
       });
+      if (!message && setting.D === 1) {  // the notes' formula, unrounded, beside PyTorch's
+        ["height", "width"].forEach(function (axis) {
+          if (square && axis === "width") { return; }
+          var values = axisValues(setting, axis);
+          var notes = fill(data.notes, Object.assign({notes: data.notes_values[views[axis].notes - 1]}, values));
+          lines.push((square ? "" : axis === "height" ? "height: " : "width:  ") + "notes: " + notes);
+        });
+      }
       heading.textContent = label(setting);
       var h = views.height, w = views.width;
       if (message) {
