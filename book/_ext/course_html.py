@@ -2,7 +2,8 @@
 
 - Math is converted to MathML while the book is built (latex2mathml), so pages need no
   MathJax, no CDN and no JavaScript to show formulas; browsers render MathML natively.
-- The theme's 1.5 MB Font Awesome script is dropped from every page; the few icons the theme
+- The theme's 1.5 MB Font Awesome script is dropped from every page, and the search index with
+  its scripts from every page but the search page (search-as-you-type is off); the few icons the theme
   uses are drawn from Font Awesome's web font (shipped with the theme) by ``course.css``, cut
   down to the icons the book's style sheets name (156 kB → a few kB per font).
 - Thebe (live code through Binder) cannot work offline, and Jupyter Book 1 declares its
@@ -28,6 +29,11 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
+# Sphinx's search scripts and index, which the theme loads on every page for search-as-you-type
+# (off here): only the search page uses them.
+_SEARCH_SCRIPTS = re.compile(
+    r"[ \t]*<script src=\"[^\"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)\"></script>\n?"
+)
 _FONTAWESOME_JS = re.compile(r"[ \t]*<(?:script|link)[^>]*scripts/fontawesome\.js[^>]*>(?:</script>)?\n?")
 
 
@@ -58,13 +64,16 @@ def visit_displaymath(self, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
-def drop_fontawesome_script(app: Sphinx, exception: Exception | None) -> None:
-    """Remove the theme's Font Awesome script tags from the written pages."""
+def drop_unused_scripts(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the theme's Font Awesome script, and the search scripts outside the search page."""
     if exception is not None or app.builder.format != "html":
         return
+    search_as_you_type = app.config.html_theme_options.get("search_as_you_type", False)
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         lighter = _FONTAWESOME_JS.sub("", text)
+        if page.name != "search.html" and not search_as_you_type:
+            lighter = _SEARCH_SCRIPTS.sub("", lighter)
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")
 
@@ -159,7 +168,7 @@ def setup(app: Sphinx) -> dict:
     app.config.html_static_path.append(str(STATIC))
     app.add_css_file("course.css")
     app.connect("html-page-context", drop_thebe, priority=900)
-    app.connect("build-finished", drop_fontawesome_script)
+    app.connect("build-finished", drop_unused_scripts)
     app.connect("build-finished", subset_icon_fonts)
     course_errors.setup(app)
     course_download.setup(app)
