@@ -7,7 +7,8 @@
   uses are drawn from Font Awesome's web font (shipped with the theme) by ``course.css``, cut
   down to the icons the book's style sheets name (156 kB → a few kB per font).
 - Thebe (live code through Binder) cannot work offline, and Jupyter Book 1 declares its
-  settings twice, a page error: its scripts are left out.
+  settings twice, a page error: its scripts are left out; so are sphinx-design's, on pages
+  that use none of its components.
 - ``course.css`` also keeps animations and wide outputs inside a phone's width.
 - Error outputs show their message first, frames folded, no build path (``course_errors``).
 - The course is served as one archive, linked from every notebook page (``course_download``).
@@ -163,11 +164,26 @@ def drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doc
             context[key] = [asset for asset in context[key] if not is_thebe(asset)]
 
 
+def drop_unused_design(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Leave sphinx-design's style sheet (55 kB) and tab script out of pages that use none of it."""
+    if re.search(r'class="[^"]*\bsd-', context.get("body", "")):
+        return
+
+    def is_design(asset) -> bool:
+        name = str(getattr(asset, "filename", "") or "")
+        return "sphinx-design" in name or "design-tabs" in name
+
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if not is_design(asset)]
+
+
 def setup(app: Sphinx) -> dict:
     app.add_html_math_renderer("mathml", (visit_math, None), (visit_displaymath, None))
     app.config.html_static_path.append(str(STATIC))
     app.add_css_file("course.css")
     app.connect("html-page-context", drop_thebe, priority=900)
+    app.connect("html-page-context", drop_unused_design, priority=900)
     app.connect("build-finished", drop_unused_scripts)
     app.connect("build-finished", subset_icon_fonts)
     course_errors.setup(app)
