@@ -70,12 +70,13 @@ def unreadable_errors(page) -> list[str]:
     return [e["text"][:60] for e in page.evaluate(_ERRORS_JS) if not (e["fits"] and e["inside"] and e["folded"])]
 
 
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
 @pytest.mark.parametrize("chapter", ERROR_CHAPTERS)
-def test_every_intended_error_reads_in_full_on_a_phone(site, chapter):
+def test_every_intended_error_reads_in_full(site, chapter, viewport):
     base, chromium = site
     expected = intended_errors(chapter)
     assert expected, f"{chapter} has no intended error: update ERROR_CHAPTERS"
-    page, visit = browser.open_page(chromium, base, browser.PHONE)
+    page, visit = browser.open_page(chromium, base, browser.PHONE if viewport == "phone" else browser.DESKTOP)
     page.goto(base + f"chapters/{chapter}.html", wait_until="load")
     shown = [e["text"] for e in page.evaluate(_ERRORS_JS)]
     assert shown == expected  # type and message in full, in the order of the cells
