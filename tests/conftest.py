@@ -7,7 +7,13 @@ start first, so that they overlap with everything else instead of starting last
 (``--no-loadscope-reorder`` keeps this order).
 """
 
-SLOWEST_FIRST = ("tests/test_book.py", "tests/test_portability.py", "tests/test_exercise_grading.py")
+SLOWEST_FIRST = (
+    "tests/test_book.py",
+    "tests/test_reader_html.py",
+    "tests/course/test_class_grading.py",
+    "tests/test_portability.py",
+    "tests/course/test_exercise_grading.py",
+)
 
 
 def pytest_collection_modifyitems(items):

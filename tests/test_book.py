@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 import yaml
+from filelock import FileLock
 
 from tests import browser
 
@@ -43,16 +44,32 @@ def config_with_stored_outputs(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory) -> Path:
+def built_book(tmp_path_factory, worker_id) -> Path:
     """A clean ``jupyter-book build . -W -n --keep-going`` into a fresh folder, from the
     notebooks' stored outputs (see :func:`config_with_stored_outputs`).
 
+    Made once per test run: the first xdist worker that asks builds it under a file lock, and
+    any other worker (or module) that asks later gets the same build, or the same failure.
     For working on these tests only, ``CONVLAB_BUILT_BOOK=path/to/_build/html`` reuses a build.
     """
     if os.environ.get("CONVLAB_BUILT_BOOK"):
         return Path(os.environ["CONVLAB_BUILT_BOOK"])
-    out = tmp_path_factory.mktemp("book")
-    config = config_with_stored_outputs(tmp_path_factory.mktemp("config"))
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the folder all workers of this run share
+    out, verdict = shared / "book", shared / "book-verdict.txt"
+    with FileLock(str(shared / "book.lock")):
+        if not verdict.exists():
+            verdict.write_text(_build_book(out, shared / "book-config"), encoding="utf-8")
+    problems = verdict.read_text(encoding="utf-8")
+    assert problems == "", problems
+    return out / "_build" / "html"
+
+
+def _build_book(out: Path, config_folder: Path) -> str:
+    """Build the book into ``out``; return its warnings (or the log's end on failure), "" if clean."""
+    config_folder.mkdir(parents=True, exist_ok=True)
+    config = config_with_stored_outputs(config_folder)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [jupyter_book, "build", str(ROOT), "--path-output", str(out), "--config", str(config)]
     command += ["-W", "-n", "--keep-going"]
@@ -62,8 +79,9 @@ def built_book(tmp_path_factory) -> Path:
     log = run.stdout + run.stderr
     # Sphinx's warnings, not the kernels' own start-up chatter ("[IPKernelApp] WARNING | ...").
     warnings = [line for line in log.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL):", line)]
-    assert run.returncode == 0 and not warnings, "\n".join(warnings) or log[-3000:]
-    return out / "_build" / "html"
+    if run.returncode == 0 and not warnings:
+        return ""
+    return "\n".join(warnings) or log[-3000:]
 
 
 def test_every_toc_entry_has_a_page(built_book):

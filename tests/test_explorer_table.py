@@ -12,11 +12,7 @@ import torch
 from convlab import explorer_table
 from convlab.arith import conv_output_size
 from convlab.coverage import coverage_map, real_pixels_per_window, window_starts
-
-try:  # the explorer moves to convlab.viz when the package is split into layers
-    from convlab.viz import explorer
-except ImportError:
-    from convlab import explorer
+from convlab.viz import output_size as explorer
 
 ALL = list(product(range(1, 13), range(1, 8), range(1, 6), range(0, 5), range(1, 4)))  # n, k, s, p, d
 

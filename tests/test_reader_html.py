@@ -247,10 +247,7 @@ def expected_view(values: dict) -> dict:
 
 def jupyter_report(values: dict) -> list[str]:
     """The explorer's printed report in Jupyter for slider ``values``, without its nn.Conv2d line."""
-    try:  # the explorer moves to convlab.viz when the package is split into layers
-        from convlab.viz import explorer
-    except ImportError:
-        from convlab import explorer
+    from convlab.viz import output_size as explorer
 
     setting = explorer.Setting.make(
         (values["H"], values["W"]), (values["F_h"], values["F"]), values["S"], values["P"], values["D"]

@@ -11,7 +11,8 @@ import torch
 
 from convlab import receptive_table
 from convlab.arith import receptive_field
-from convlab.receptive import bounding_box, conv_stack, dependence_map
+from convlab.models import conv_stack
+from convlab.probes import bounding_box, dependence_map
 
 
 @pytest.mark.parametrize("setting", list(product(*receptive_table.RANGES.values())))
