@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CATALOG", "RESULT_KEY", "Entry", "entry"]
+__all__ = ["CATALOG", "HIDDEN_CASES_VARIABLE", "RESULT_KEY", "Entry", "entry"]
 
 RESULT_KEY = "convlab_check"  # the output metadata key a check cell writes and the grader reads
+HIDDEN_CASES_VARIABLE = "CONVLAB_HIDDEN_CASES"  # the grader sets it to "1": checks add their hidden cases
 
 
 class Entry(NamedTuple):
-    """One graded exercise."""
+    """One graded exercise: what the learner sees (title), what it measures (skill), what it is worth."""
 
     id: str  # "chapter.number", e.g. "1.2"
     title: str
     points: float
+    skill: str = ""  # the skill it tests, for the skills table of book/grading.md
+    counting: bool = False  # a counting or size formula (at most a third of the course's points)
 
     @property
     def chapter(self) -> int:
@@ -28,38 +31,67 @@ class Entry(NamedTuple):
 
 
 CATALOG: tuple[Entry, ...] = (
-    Entry("1.1", "parameters of a fully-connected layer on an image", 1),
-    Entry("1.2", "float32 memory of a fully-connected layer as large as its input", 1),
-    Entry("1.3", "parameters of a convolution layer", 1),
-    Entry("1.4", "shuffle the pixels of a batch, and undo it", 1),
-    Entry("2.1", "A small output computed by hand", 1),
-    Entry("2.2", "A single-channel corr2d", 2),
-    Entry("2.3", "im2col for one channel", 2),
-    Entry("2.4", "The kernel that makes conv2d a true convolution", 1),
-    Entry("2.5", "The shape of im2col for a batch", 1),
-    Entry("3.1", "per-side padding that keeps the size", 1),
-    Entry("3.2", "how many windows read each pixel", 1),
-    Entry("3.3", "padding modes that keep a constant image constant", 1),
-    Entry("3.4", "where padding='same' puts the extra pixel", 1),
-    Entry("4.1", "output sizes for a table of settings", 1),
-    Entry("4.2", "the output-size formula as a function", 1),
-    Entry("4.3", "the smallest stride that leaves a pixel unread", 1),
-    Entry("4.4", "stride and padding for a non-square downsampling", 1),
-    Entry("4.5", "stride and padding for a dilated downsampling", 1),
-    Entry("5.1", "The weight shape of a 3 → 16 layer with 5×5 kernels", 1),
-    Entry("5.2", "Distinct weights of nn.Conv2d(3, 1, 3)", 1),
-    Entry("5.3", "What weight sharing shares", 1),
-    Entry("5.4", "Multi-channel convolution from the single-channel one", 2),
-    Entry("6.1", "conv vs FC parameters for a 64×64×3 input", 1),
-    Entry("6.2", "receptive field of a given stack", 1),
-    Entry("6.3", "how many 3×3 layers to see a region", 1),
-    Entry("6.4", "which operations are translation-equivariant", 1),
-    Entry("6.5", "three 3×3 layers instead of one 7×7", 1),
-    Entry("7.1", "Shapes through a stack of three layers", 1),
-    Entry("7.2", "An nn.Conv2d from (1, 4, 128, 128) to (1, 8, 64, 64)", 1),
-    Entry("7.3", "Parameters of a ResNet-style first layer", 1),
-    Entry("7.4", "Parameters of a stack", 1),
-    Entry("7.5", "An H×W×C array as an N×C×H×W float tensor", 2),
+    Entry("1.1", "parameters of a fully-connected layer on an image", 1,
+          "count the weights and biases of nn.Linear on a flattened image", True),
+    Entry("1.2", "float32 memory of a fully-connected layer as large as its input", 1,
+          "turn a parameter count into bytes", True),
+    Entry("1.3", "parameters of a convolution layer", 1,
+          "count a convolution's parameters: every kernel spans all input channels", True),
+    Entry("1.4", "shuffle the pixels of a batch, and undo it", 2,
+          "index a batch of images by a permutation and invert it"),
+    Entry("2.1", "A small output computed by hand", 2,
+          "slide a kernel by hand: cross-correlation, cell by cell"),
+    Entry("2.2", "A single-channel corr2d", 2,
+          "implement cross-correlation with loops, without a convolution function"),
+    Entry("2.3", "im2col for one channel", 2,
+          "lay windows out as columns (im2col), without F.unfold"),
+    Entry("2.4", "A true convolution from conv2d", 2,
+          "true (full) convolution from cross-correlation: rotate the kernel, pad by k − 1"),
+    Entry("2.5", "The shape of im2col for a batch", 1,
+          "the shape F.unfold returns for a batch", True),
+    Entry("3.1", "per-side padding that keeps the size", 1,
+          "the padding that keeps the size, with dilation, or none", True),
+    Entry("3.2", "how many windows read each pixel", 2,
+          "how often each pixel is read, with padding (coverage)"),
+    Entry("3.3", "the four padding modes, by hand", 2,
+          "what zeros, reflect, replicate and circular padding put at the border"),
+    Entry("3.4", "where padding='same' puts the extra pixel", 1,
+          "PyTorch's uneven 'same' padding", True),
+    Entry("4.1", "output sizes for a table of settings", 1,
+          "the output-size formula with floor and dilation, by hand", True),
+    Entry("4.2", "the output-size formula as a function", 1,
+          "the output-size formula as nn.Conv2d computes it", True),
+    Entry("4.3", "the smallest stride that leaves a pixel unread", 2,
+          "which pixels a strided, dilated window reads (coverage)"),
+    Entry("4.4", "stride and padding for a non-square downsampling", 1,
+          "design a layer for a target shape, per axis"),
+    Entry("4.5", "stride and padding for a dilated downsampling", 1,
+          "design a dilated layer for a target shape"),
+    Entry("5.1", "The weight shape of a convolution layer", 1,
+          "the weight tensor's shape (out, in, kH, kW)", True),
+    Entry("5.2", "Which weight does each input pixel meet?", 2,
+          "weight sharing: one slice per input channel, the same at every position"),
+    Entry("5.3", "Two channels, two kernels, by hand", 2,
+          "a multi-channel, multi-kernel convolution by hand: sum over channels, one bias per kernel"),
+    Entry("5.4", "Multi-channel convolution from the single-channel one", 2,
+          "build a multi-channel layer from single-channel convolutions"),
+    Entry("6.1", "conv vs FC parameters for an image", 1,
+          "compare a convolution's parameters with a fully-connected layer's", True),
+    Entry("6.2", "receptive field of a stack", 1,
+          "the receptive field of a stack with strides and dilation", True),
+    Entry("6.3", "how many 3×3 layers to see a region", 1,
+          "how deep a stack must be to see a region", True),
+    Entry("6.4", "how far the output moves when the input moves", 2,
+          "translation equivariance, and what stride, position weights and FC layers do to it"),
+    Entry("6.5", "small layers instead of one large one", 1,
+          "what stacking small kernels saves in parameters", True),
+    Entry("7.1", "Shapes through a stack of layers", 1,
+          "propagate shapes through a stack without running it", True),
+    Entry("7.2", "An nn.Conv2d from (1, 4, 128, 128) to (1, 8, 64, 64)", 1,
+          "build nn.Conv2d for a target shape"),
+    Entry("7.3", "An H×W×C array as an N×C×H×W float tensor", 2,
+          "image layout and dtype: HWC uint8 to NCHW float in [0, 1]"),
+    # ---- chapters 8-10: rows added at merge time (skill, and counting=True for counting/size formulas)
     Entry("8.1", "parameters of a depthwise-separable block vs a standard convolution", 1),
     Entry("8.2", "the gradient of the bias", 1),
     Entry("8.3", "the gradient of the weights", 2),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import time
@@ -12,6 +13,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 from convlab.course.grading.assemble import Slot
+from convlab.exercises.catalog import HIDDEN_CASES_VARIABLE
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -35,6 +37,7 @@ def run_cells(slots: list[Slot], *, cell_timeout: float, notebook_timeout: float
 
     A cell that runs past ``cell_timeout`` is interrupted and the next one runs; once the
     whole notebook has used ``notebook_timeout`` seconds, the remaining cells are not run.
+    The kernel's environment has ``CONVLAB_HIDDEN_CASES=1``: the checks add their hidden cases.
     """
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(slot.source) for slot in slots])
     runs = [CellRun(slot, "not run") for slot in slots]
@@ -51,7 +54,7 @@ def run_cells(slots: list[Slot], *, cell_timeout: float, notebook_timeout: float
             store_widget_state=False,
         )
         start = time.monotonic()
-        with client.setup_kernel():
+        with client.setup_kernel(env={**os.environ, HIDDEN_CASES_VARIABLE: "1"}):
             for index, (cell, run) in enumerate(zip(notebook.cells, runs, strict=True)):
                 if time.monotonic() - start > notebook_timeout:
                     break
