@@ -92,7 +92,8 @@ def _check_shuffle(shuffle, unshuffle):
                hint="flatten H and W, index with perm, reshape back")
         if torch.equal(out, back_from.double()) and not torch.equal(perm, inverse_permutation(perm)):
             expect(False, f"{what} moves input pixel i to position perm[i]: the exercise asks the other way round",
-                   hint="output pixel i is input pixel perm[i]: index with perm, don't scatter into it", answer=shuffled)
+                   hint="output pixel i is input pixel perm[i]: index with perm, don't scatter into it",
+                   answer=shuffled)
         expect(torch.equal(out, shuffled.double()), f"{what} puts the wrong pixels in place",
                hint="output pixel i is input pixel perm[i], for every image and channel alike", answer=shuffled)
         if torch.equal(back, permute_pixels(shuffled, perm).double()) and not torch.equal(back, images.double()):

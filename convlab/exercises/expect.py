@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from convlab.exercises.checking import CheckFailed, secret, with_hidden
+from convlab.exercises.rules import Rule, obeying
 
 __all__ = [
     "describe_value",
@@ -99,11 +100,13 @@ def expect_tensor(value: Any, what: str, *, hint: str = "") -> torch.Tensor:
     return value.detach().to(torch.float64)
 
 
-def expect_shape(value: Any, shape: tuple[int, ...], what: str, *, hint: str = "") -> torch.Tensor:
-    """Fail unless ``value`` is a tensor of ``shape``; return it as float64. (The shape is not secret.)"""
+def expect_shape(value: Any, shape: tuple[int, ...], what: str, *, hint: str = "", answer: Any = None
+                 ) -> torch.Tensor:
+    """Fail unless ``value`` is a tensor of ``shape``; return it as float64. The shape is not shown;
+    ``answer``, the value wanted, is recorded as a secret on failure."""
     tensor = expect_tensor(value, what, hint=hint)
     if tuple(tensor.shape) != tuple(shape):
-        raise CheckFailed(f"{what} has the wrong shape {tuple(tensor.shape)}", hint=hint)
+        raise CheckFailed(f"{what} has the wrong shape {tuple(tensor.shape)}", expected=answer, hint=hint)
     return tensor
 
 
@@ -154,22 +157,28 @@ def expect_function(
     convert: Callable[[Any, str], Any] | None = None,
     atol: float = 0.0,
     rtol: float = 0.0,
+    rule: Rule | None = None,
 ) -> None:
     """Check the learner's function ``answer`` on the public cases, and on the hidden ones when grading.
 
     ``reference(*args)`` is the right output, ``mistakes(*args)`` the (output, diagnosis) pairs of
     plausible mistakes; ``describe(*args)`` names a case (default: the call with its arguments);
-    ``convert(value, call)`` turns the learner's output into a comparable value (or fails).
+    ``convert(value, call)`` turns the learner's output into a comparable value (or fails);
+    ``rule``, if given, is enforced on the learner's code and calls (not on the reference's).
     The feedback names the failing call, the learner's output and a diagnosis or the ``hint``.
     """
     if not callable(answer):
         raise CheckFailed(f"{name} should be a function: {signature}", got=type(answer).__name__)
+    rule = rule or Rule("")
+    with obeying(rule, answer):
+        pass  # reads the answer's code for forbidden names before anything runs
     for args, is_hidden in with_hidden(list(public), hidden):
         call = describe(*args) if describe else f"{name}({', '.join(map(_argument, args))})"
         if is_hidden:
             call += " (a hidden case, checked only when grading)"
         want = reference(*args)
-        got = answer(*(_copy(arg) for arg in args))
+        with obeying(rule._replace(names=())):
+            got = answer(*(_copy(arg) for arg in args))
         if convert is not None:
             got = convert(got, call)
         if same(got, want, atol=atol, rtol=rtol):
