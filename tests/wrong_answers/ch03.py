@@ -2,7 +2,8 @@
 
 WRONG_ANSWERS = {
     "3.1": [
-        ("def keep_size_padding(kernel_size, dilation=1):\n    return (kernel_size - 1) // 2\n", "dilation"),
+        ("def keep_size_padding(kernel_size, dilation=1):\n    if (kernel_size - 1) % 2:\n        return None\n"
+         "    return (kernel_size - 1) // 2\n", "dilation"),
         ("def keep_size_padding(kernel_size, dilation=1):\n    return dilation * (kernel_size - 1) // 2\n",
          "odd number"),
     ],
