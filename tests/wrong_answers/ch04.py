@@ -18,7 +18,7 @@ WRONG_ANSWERS = {
         ("def smallest_missing_stride(size, kernel_size, padding=0, dilation=1):\n    return 3\n", "Hint"),
     ],
     "4.4": [
-        ("stride_a = 2\npadding_a = 1  # the padding of a square 3×3 kernel\n", "maps (1, 3, 64, 48) to (1, 16, 31, 24)"),
+        ("stride_a = 2\npadding_a = 1\n", "to (1, 16, 31, 24)"),
         ("stride_a = 2\npadding_a = \"same\"\n", "refused"),
     ],
     "4.5": [
