@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from convlab.exercises.checking import CheckFailed
 
-__all__ = ["ForbiddenCall", "Rule", "names_used", "obeying", "refusing"]
+__all__ = ["NO_COURSE_HELPERS", "ForbiddenCall", "Rule", "names_used", "obeying", "refusing"]
 
 
 class ForbiddenCall(CheckFailed):
@@ -114,3 +114,14 @@ def obeying(rule: Rule, *answers: Any) -> Iterator[None]:
                 raise ForbiddenCall(rule.text, ", ".join(found))
     with refusing(rule.text, rule.calls):
         yield
+
+
+#: The course's helpers that compute a counting or size answer outright: refused in those exercises.
+NO_COURSE_HELPERS = Rule(
+    "work it out yourself: convlab's helpers that compute the answer are refused",
+    calls=("convlab.arith.conv_output_size", "convlab.arith.conv_params", "convlab.arith.linear_params",
+           "convlab.arith.receptive_field", "convlab.arith.pool_output_size", "convlab.arith.count_layers",
+           "convlab.probes.measured_receptive_field"),
+    names=("conv_output_size", "conv_params", "linear_params", "receptive_field", "measured_receptive_field",
+           "pool_output_size", "count_layers", "arith"),
+)
