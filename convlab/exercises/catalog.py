@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CATALOG", "HIDDEN_CASES_VARIABLE", "RESULT_KEY", "Entry", "entry"]
+__all__ = ["CATALOG", "HIDDEN_CASES_VARIABLE", "RESULT_KEY", "Entry", "entry", "skills_table", "update_skills_table"]
 
 RESULT_KEY = "convlab_check"  # the output metadata key a check cell writes and the grader reads
 HIDDEN_CASES_VARIABLE = "CONVLAB_HIDDEN_CASES"  # the grader sets it to "1": checks add their hidden cases
@@ -92,14 +92,48 @@ CATALOG: tuple[Entry, ...] = (
     Entry("7.3", "An H×W×C array as an N×C×H×W float tensor", 2,
           "image layout and dtype: HWC uint8 to NCHW float in [0, 1]"),
     # ---- chapters 8-10: rows added at merge time (skill, and counting=True for counting/size formulas)
-    Entry("8.1", "parameters of a depthwise-separable block vs a standard convolution", 1),
-    Entry("8.2", "the gradient of the bias", 1),
-    Entry("8.3", "the gradient of the weights", 2),
-    Entry("8.4", "a Squeeze-and-Excitation block", 2),
-    Entry("8.5", "output size of a pooling layer, with ceil_mode", 1),
+    Entry("8.1", "parameters of a depthwise-separable block vs a standard convolution", 1,
+          "count a depthwise-separable block's parameters", True),
+    Entry("8.2", "the gradient of the bias", 1, "the gradient of a convolution's bias"),
+    Entry("8.3", "the gradient of the weights", 2, "the gradient of a convolution's weights, as a correlation"),
+    Entry("8.4", "a Squeeze-and-Excitation block", 2, "build a Squeeze-and-Excitation block"),
+    Entry("8.5", "output size of a pooling layer, with ceil_mode", 1, "pooling's output size with ceil_mode", True),
 )
 
 _BY_ID = {item.id: item for item in CATALOG}
+
+SKILLS_BEGIN = "<!-- skills table: generated from convlab/exercises/catalog.py -->"
+SKILLS_END = "<!-- end of the skills table -->"
+
+
+def skills_table() -> str:
+    """The skills table of book/grading.md: each exercise, the skill it tests, its points, and the
+    share of the points that counting and size formulas carry."""
+    rows = ["| exercise | skill it tests | points | counting / size formula |", "|---|---|---|---|"]
+    for item in CATALOG:
+        rows.append(f"| {item.id} | {item.skill} | {item.points:g} | {'yes' if item.counting else ''} |")
+    total = sum(item.points for item in CATALOG)
+    counting = sum(item.points for item in CATALOG if item.counting)
+    rows.append("")
+    rows.append(f"Counting and size formulas carry {counting:g} of the {total:g} points "
+                f"({100 * counting / total:.0f} %); the rest is computing by hand, writing the operation, "
+                "designing a layer and reasoning about what it does.")
+    return "\n".join([SKILLS_BEGIN, *rows, SKILLS_END])
+
+
+def update_skills_table(text: str) -> str:
+    """``text`` (book/grading.md) with the part between the markers replaced by :func:`skills_table`."""
+    start, end = text.index(SKILLS_BEGIN), text.index(SKILLS_END) + len(SKILLS_END)
+    return text[:start] + skills_table() + text[end:]
+
+
+if __name__ == "__main__":  # python -m convlab.exercises.catalog book/grading.md  (rewrites the table in place)
+    import sys
+    from pathlib import Path
+
+    for name in sys.argv[1:]:
+        path = Path(name)
+        path.write_text(update_skills_table(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def entry(exercise_id: str) -> Entry:
