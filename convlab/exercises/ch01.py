@@ -8,7 +8,7 @@ from torch import nn
 from convlab.data import inverse_permutation, permute_pixels
 from convlab.exercises.checking import exercise, with_hidden
 from convlab.exercises.expect import expect, expect_function, expect_tensor
-from convlab.exercises.rules import Rule, obeying
+from convlab.exercises.rules import NO_COURSE_HELPERS, Rule, obeying
 
 # The public cases are the notebook's examples; the hidden ones are drawn only when grading.
 _FC_PUBLIC = [(1000, 1000, 1, 1000 * 1000), (28, 28, 1, 100), (224, 224, 3, 1000), (5, 7, 2, 3)]
@@ -31,7 +31,7 @@ def _check_fc_params(fc_params):
                 (_fc(h * w * c, h * w * c), "the hidden layer has `hidden` units, not one per input")]
 
     expect_function(fc_params, "fc_params", _FC_PUBLIC, lambda: _sizes(8, 1101, 60),
-                    lambda h, w, c, hidden: _fc(h * w * c, hidden), mistakes=mistakes,
+                    lambda h, w, c, hidden: _fc(h * w * c, hidden), mistakes=mistakes, rule=NO_COURSE_HELPERS,
                     signature="def fc_params(height, width, channels, hidden):",
                     hint="every one of the H·W·C inputs has a weight to every hidden unit, and each unit has a bias")
 
@@ -47,7 +47,7 @@ def _check_fc_memory(fc_memory):
 
     expect_function(fc_memory, "fc_memory", [(1000, 1000, 1), (28, 28, 1), (224, 224, 3)],
                     lambda: [s[:3] for s in _sizes(8, 1201, 40)], lambda h, w, c: 4 * _fc(h * w * c, h * w * c),
-                    mistakes=mistakes, signature="def fc_memory(height, width, channels):",
+                    mistakes=mistakes, rule=NO_COURSE_HELPERS, signature="def fc_memory(height, width, channels):",
                     hint="count weights and biases of Linear(H·W·C, H·W·C); a float32 takes 4 bytes")
 
 
@@ -65,7 +65,8 @@ def _check_conv_count(conv_count):
 
     hidden = lambda: [(a, b, 1 + 2 * (k % 4)) for a, b, k, _ in _sizes(8, 1301, 40)]  # noqa: E731
     expect_function(conv_count, "conv_count", [(3, 10, 5), (1, 64, 3), (64, 128, 1)], hidden, _conv_real,
-                    mistakes=mistakes, signature="def conv_count(in_channels, out_channels, kernel_size):",
+                    mistakes=mistakes, rule=NO_COURSE_HELPERS,
+                    signature="def conv_count(in_channels, out_channels, kernel_size):",
                     hint="each of the out_channels kernels is k×k×in_channels, plus one bias per kernel")
 
 

@@ -11,6 +11,7 @@ from torch import nn
 from convlab.coverage import never_visited
 from convlab.exercises.checking import CheckFailed, exercise, secret
 from convlab.exercises.expect import expect, expect_function, expect_integer
+from convlab.exercises.rules import NO_COURSE_HELPERS
 
 # (W, F, S, P, D) of exercise 4.1: the learner's notebook prints the same table
 TABLE = [
@@ -76,7 +77,7 @@ def _settings(seed: int, n: int) -> list[tuple[int, ...]]:
 @exercise("4.2", answers=["output_size"])
 def _check_output_size(output_size):
     expect_function(output_size, "output_size", TABLE + _settings(42, 10), lambda: _settings(4242, 30), _real_size,
-                    mistakes=_size_mistakes, signature="def output_size(W, F, S=1, P=0, D=1):",
+                    mistakes=_size_mistakes, rule=NO_COURSE_HELPERS, signature="def output_size(W, F, S=1, P=0, D=1):",
                     hint="⌊(W + 2P − D·(F − 1) − 1)/S⌋ + 1, with integer division //")
 
 

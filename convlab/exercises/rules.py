@@ -88,17 +88,19 @@ def refusing(rule: str, calls: tuple[str, ...]) -> Iterator[None]:
 
 
 def names_used(answer: Callable | type, names: tuple[str, ...]) -> list[str]:
-    """The names of ``names`` that the source of ``answer`` mentions (as a name or an attribute)."""
+    """The names of ``names`` that the source of ``answer`` uses: as an attribute (``F.conv2d``),
+    as a function it calls (``conv2d(...)``) or imports. A variable that merely shares a name
+    (``pad = 2``) is not counted."""
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(answer)))
     except (OSError, TypeError, SyntaxError):
         return []  # no source to read (a built-in, a lambda typed at a prompt): the run-time refusal remains
     found = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in names:
-            found.add(node.id)
-        elif isinstance(node, ast.Attribute) and node.attr in names:
+        if isinstance(node, ast.Attribute) and node.attr in names:
             found.add(node.attr)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names:
+            found.add(node.func.id)
         elif isinstance(node, ast.alias) and node.name.split(".")[-1] in names:
             found.add(node.name.split(".")[-1])
     return sorted(found)

@@ -61,6 +61,12 @@ def unshuffle(images, perm):
 }
 
 RULE_BREAKERS = {
+    "1.3": '''from convlab.arith import conv_params
+
+
+def conv_count(in_channels, out_channels, kernel_size):
+    return conv_params(in_channels, out_channels, kernel_size)
+''',
     "1.4": '''from convlab.data import inverse_permutation, permute_pixels
 
 

@@ -25,3 +25,12 @@ WRONG_ANSWERS = {
         ("stride_b = 3\npadding_b = 0  # dilation forgotten\n", "to (1, 8, 10, 10)"),
     ],
 }
+
+RULE_BREAKERS = {
+    "4.2": '''import convlab.arith
+
+
+def output_size(W, F, S=1, P=0, D=1):
+    return convlab.arith.conv_output_size(W, F, stride=S, padding=P, dilation=D)
+''',
+}
