@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from convlab.exercises.checking import CheckFailed
 
-__all__ = ["NO_COURSE_HELPERS", "ForbiddenCall", "Rule", "names_used", "obeying", "refusing"]
+__all__ = ["NO_COURSE_HELPERS", "ForbiddenCall", "Rule", "names_used", "obeying", "recording_rules", "refusing"]
 
 
 class ForbiddenCall(CheckFailed):
@@ -106,9 +106,26 @@ def names_used(answer: Callable | type, names: tuple[str, ...]) -> list[str]:
     return sorted(found)
 
 
+_rule_recorders: list[list[str]] = []
+
+
+@contextlib.contextmanager
+def recording_rules() -> Iterator[list[str]]:
+    """Collect the text of every rule the checks run inside the block enforce (for tests)."""
+    recorded: list[str] = []
+    _rule_recorders.append(recorded)
+    try:
+        yield recorded
+    finally:
+        _rule_recorders.remove(recorded)
+
+
 @contextlib.contextmanager
 def obeying(rule: Rule, *answers: Any) -> Iterator[None]:
     """Fail if an answer's code names what ``rule`` forbids; inside the block, refuse its calls."""
+    if rule.calls or rule.names:
+        for recorder in _rule_recorders:
+            recorder.append(rule.text)
     for answer in answers:
         if callable(answer):
             found = names_used(answer, rule.names)

@@ -122,6 +122,19 @@ def test_wrong_answer_is_diagnosed_without_the_answer(name, exercise_id, index, 
     assert_reveals_nothing(result, secrets)
 
 
+@pytest.mark.parametrize(("name", "exercise_id"), EXERCISES, ids=[e for _, e in EXERCISES])
+def test_every_enforced_rule_has_a_rule_breaker_in_the_tests(name, exercise_id, monkeypatch):
+    from convlab.exercises.rules import recording_rules
+
+    monkeypatch.setenv(HIDDEN_CASES_VARIABLE, "1")
+    with recording_rules() as rules:
+        assert run_check(exercise_id, dict(_solved(name))).status == "passed"
+    assert bool(rules) == (exercise_id in nb.rule_breakers(name)), (
+        f"{exercise_id} enforces {set(rules)}: add an answer that breaks it to RULE_BREAKERS in tests/wrong_answers"
+        if rules else f"{exercise_id} has a rule breaker but its check enforces no rule"
+    )
+
+
 @pytest.mark.parametrize(("name", "exercise_id"), BREAKERS, ids=[b[1] for b in BREAKERS])
 def test_broken_rule_is_refused_and_named(name, exercise_id, grading):
     space = dict(_solved(name))

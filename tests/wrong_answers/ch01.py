@@ -61,6 +61,19 @@ def unshuffle(images, perm):
 }
 
 RULE_BREAKERS = {
+    "1.1": '''from convlab.arith import linear_params
+
+
+def fc_params(height, width, channels, hidden):
+    return linear_params(height * width * channels, hidden)
+''',
+    "1.2": '''import convlab.arith
+
+
+def fc_memory(height, width, channels):
+    n = height * width * channels
+    return 4 * convlab.arith.linear_params(n, n)
+''',
     "1.3": '''from convlab.arith import conv_params
 
 

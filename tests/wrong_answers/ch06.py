@@ -54,6 +54,23 @@ WRONG_ANSWERS = {
 }
 
 RULE_BREAKERS = {
+    "6.1": '''from convlab import arith
+
+
+def conv_vs_fc(height, width, channels, kernels, kernel_size):
+    side_h, side_w = arith.conv_output_size(height, kernel_size), arith.conv_output_size(width, kernel_size)
+    outputs = kernels * side_h * side_w
+    return arith.conv_params(channels, kernels, kernel_size), arith.linear_params(height * width * channels, outputs)
+''',
+    "6.3": '''import convlab.arith
+
+
+def layers_needed(region):
+    n = 0
+    while convlab.arith.receptive_field([(3, 1)] * n) < region:
+        n += 1
+    return n
+''',
     "6.2": '''from convlab.arith import receptive_field
 
 
