@@ -73,12 +73,12 @@ def _check_impulse_for(impulse_for):
         if all(x[k, 1 + a, 1 + b] == 1 for k in range(3)) and x.abs().sum() == 3:
             raise CheckFailed(f"{call} is not right: each input channel has its own slice of the kernel, so an "
                               "impulse on every channel adds three different weights (the notes' Q6 mistake)")
-        raise CheckFailed(f"{call} is not right: at output (1, 1) the layer reads {describe(read)} from it",
+        raise CheckFailed(f"{call} is not right: at output (1, 1) the layer reads {_what_is_read(read)} from it",
                           hint="output (i, j) = Σ over c, a, b of x[c, i + a, j + b]·weight[c, a, b]; put a single 1 "
                                "where only weight [channel, a, b] reads it")
 
 
-def describe(read: torch.Tensor) -> str:
+def _what_is_read(read: torch.Tensor) -> str:
     return "a mix of weights" if read.abs().max() > 1e-9 else "nothing (all zero)"
 
 
@@ -104,7 +104,7 @@ def _check_hand_two(hand_two):
         (nnf.conv2d(x[None], w.flip(2, 3), b)[0], "these are the sums for the kernels rotated by 180°: conv2d does "
                                                   "not flip"),
     ]
-    expect_close(got, want, "hand_two", atol=0, mistakes=mistakes,
+    expect_close(got, want, "hand_two", atol=0, mistakes=mistakes, tell_error=False,
                  hint="output[o, i, j] = bias[o] + Σ over c, a, b of X[c, i + a, j + b]·W[o, c, a, b]; check each of "
                       "the eight cells")
 

@@ -111,8 +111,11 @@ def expect_shape(value: Any, shape: tuple[int, ...], what: str, *, hint: str = "
 
 
 def expect_close(got: Any, expected: Any, what: str, *, atol: float = 1e-5, rtol: float = 1e-4, hint: str = "",
-                 mistakes: Mistakes = ()) -> None:
-    """Fail unless ``got`` matches ``expected`` within tolerance (numbers, arrays or tensors)."""
+                 mistakes: Mistakes = (), tell_error: bool = True) -> None:
+    """Fail unless ``got`` matches ``expected`` within tolerance (numbers, arrays or tensors).
+
+    ``tell_error=False`` keeps the size of the largest error out of the feedback (a by-hand answer,
+    where it would help guessing)."""
     if same(got, expected, atol=atol, rtol=rtol):
         return
     secret(expected)
@@ -124,9 +127,8 @@ def expect_close(got: Any, expected: Any, what: str, *, atol: float = 1e-5, rtol
         raise CheckFailed(f"{what} is not right: {diagnosis}")
     want = _as_tensor(expected)
     have = expect_shape(got, tuple(want.shape), what, hint=hint)
-    worst = (have - want).abs().max().item()
-    raise CheckFailed(f"{what} is not right (off by up to {worst:.3g} somewhere); your output: "
-                      f"{describe_value(got)}", hint=hint)
+    worst = f" (off by up to {(have - want).abs().max().item():.3g} somewhere)" if tell_error else ""
+    raise CheckFailed(f"{what} is not right{worst}; your output: {describe_value(got)}", hint=hint)
 
 
 def describe_value(value: Any, limit: int = 120) -> str:
