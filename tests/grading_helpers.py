@@ -48,10 +48,26 @@ def check_cells(notebook: nbformat.NotebookNode) -> dict[str, nbformat.NotebookN
     }
 
 
-def wrong_answers(name: str) -> dict[str, str]:
-    """The chapter's plausible wrong answers, from ``tests/wrong_answers/chNN.py``."""
+def wrong_answer_list(name: str) -> dict[str, list[tuple[str, str | None]]]:
+    """The chapter's plausible wrong answers, from ``tests/wrong_answers/chNN.py``, as
+    ``(source, diagnosis or None)`` pairs per exercise (see ``tests/wrong_answers/__init__.py``)."""
     module = importlib.import_module(f"tests.wrong_answers.ch{name[:2]}")
-    return module.WRONG_ANSWERS
+    found = {}
+    for exercise_id, value in module.WRONG_ANSWERS.items():
+        items = [value] if isinstance(value, str) else list(value)
+        found[exercise_id] = [(item, None) if isinstance(item, str) else tuple(item) for item in items]
+    return found
+
+
+def wrong_answers(name: str) -> dict[str, str]:
+    """The first plausible wrong answer to each exercise of the chapter."""
+    return {exercise_id: items[0][0] for exercise_id, items in wrong_answer_list(name).items()}
+
+
+def rule_breakers(name: str) -> dict[str, str]:
+    """Answers that break an exercise's stated rule, by exercise id (may be empty)."""
+    module = importlib.import_module(f"tests.wrong_answers.ch{name[:2]}")
+    return dict(getattr(module, "RULE_BREAKERS", {}))
 
 
 def save(notebook: nbformat.NotebookNode, path: Path) -> Path:

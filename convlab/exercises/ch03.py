@@ -3,122 +3,141 @@
 from __future__ import annotations
 
 import random
-import warnings
 
 import torch
-import torch.nn.functional as F
-from torch import nn
+import torch.nn.functional as nnf
 
 from convlab.coverage import coverage_map
 from convlab.exercises.checking import CheckFailed, exercise
-from convlab.exercises.expect import expect, expect_equal, expect_integer
+from convlab.exercises.expect import expect_function, expect_integer
+from convlab.exercises.rules import Rule
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-def _keeps_size(size: int, kernel_size: int, padding: int, dilation: int) -> bool:
-    """Does a real nn.Conv2d with this per-side padding keep a size×size input size×size?"""
-    conv = nn.Conv2d(1, 1, kernel_size, padding=padding, dilation=dilation, device="meta")
-    return tuple(conv(torch.zeros(1, 1, size, size, device="meta")).shape[-2:]) == (size, size)
+def _keep(kernel_size: int, dilation: int) -> int | None:
+    eaten = dilation * (kernel_size - 1)
+    return None if eaten % 2 else eaten // 2
+
+
+def _int_or_none(value, call):
+    return None if value is None else expect_integer(value, call, hint="an int, or None when no padding can")
 
 
 @exercise("3.1", answers=["keep_size_padding"])
 def _check_keep_size_padding(keep_size_padding):
-    rng = random.Random(31)
-    cases = [(3, 1), (5, 1), (1, 1), (4, 1), (3, 2), (2, 2), (5, 3), (2, 3)]
-    cases += [(rng.randint(1, 9), rng.randint(1, 4)) for _ in range(8)]
-    for kernel_size, dilation in cases:
-        got = keep_size_padding(kernel_size, dilation)
-        what = f"keep_size_padding({kernel_size}, {dilation})"
-        eaten = dilation * (kernel_size - 1)
-        if eaten % 2:
-            expect(
-                got is None,
-                f"{what} should be None: the kernel eats {eaten} pixels, an odd number, so no symmetric "
-                f"padding keeps the size (got {got!r})",
-                hint="the kernel spans dilation·(kernel_size − 1) + 1 pixels",
-            )
-            continue
-        if got is None:
-            raise CheckFailed(f"{what} is possible", expected=eaten // 2, got=None,
-                              hint="dilation·(kernel_size − 1) is even here: split it between the two sides")
-        got = expect_integer(got, what)
-        size = 2 * eaten + 3 + rng.randint(0, 5)
-        expect(
-            got >= 0 and _keeps_size(size, kernel_size, got, dilation),
-            f"{what} = {got}, but nn.Conv2d({kernel_size}, padding={got}, dilation={dilation}) does not keep a "
-            f"{size}×{size} input {size}×{size}",
-            hint="the kernel spans dilation·(kernel_size − 1) + 1 pixels; give back what it eats, half per side",
-        )
+    def mistakes(k, d):
+        return [(d * (k - 1) // 2 if d * (k - 1) % 2 else None,
+                 "the kernel eats an odd number of pixels here: no symmetric padding keeps the size (None)"),
+                ((k - 1) // 2 if d > 1 else None,
+                 "you left out the dilation: the kernel spans dilation·(kernel_size − 1) + 1 pixels")]
+
+    def hidden():
+        rng = random.Random(31)
+        return [(rng.randint(1, 9), rng.randint(1, 4)) for _ in range(10)]
+
+    expect_function(keep_size_padding, "keep_size_padding", [(3, 1), (5, 1), (1, 1), (4, 1), (3, 2), (2, 2)], hidden,
+                    _keep, mistakes=mistakes, convert=_int_or_none,
+                    signature="def keep_size_padding(kernel_size, dilation=1):",
+                    hint="the kernel eats dilation·(kernel_size − 1) pixels; give them back, half per side")
 
 
-def _reference_counts(size: int, kernel_size: int, padding: int) -> list[int]:
+def _counts(size: int, kernel_size: int, padding: int) -> list[int]:
     return [int(v) for v in coverage_map((1, size), (1, kernel_size), padding=(0, padding))[0]]
+
+
+def _int_list(value, call):
+    try:
+        return [int(v) for v in value]
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{call} should return a list of integers, one per pixel") from None
 
 
 @exercise("3.2", answers=["window_counts"])
 def _check_window_counts(window_counts):
-    rng = random.Random(32)
-    cases = [(5, 3, 0), (7, 3, 1), (7, 5, 2), (4, 3, 2), (6, 1, 0)]
-    while len(cases) < 14:
-        size, k, p = rng.randint(1, 12), rng.randint(1, 6), rng.randint(0, 3)
-        if k <= size + 2 * p:
-            cases.append((size, k, p))
-    for size, k, p in cases:
-        got = window_counts(size, k, p)
-        what = f"window_counts({size}, {k}, {p})"
-        try:
-            got = [int(v) for v in got]
-        except (TypeError, ValueError):
-            raise CheckFailed(f"{what} should be a list of {size} integers", got=got) from None
-        expect_equal(len(got), size, f"the length of {what}", hint="one count per real pixel, padding excluded")
-        expected = _reference_counts(size, k, p)
-        if got != expected:
-            raise CheckFailed(f"{what} is not right", expected=expected, got=got,
-                              hint="window s (0, 1, 2, …) covers padded positions s … s + k − 1; "
-                                   "real pixel i sits at padded position i + padding")
+    def mistakes(size, k, p):
+        return [(_counts(size, k, 0), "these are the counts without padding: windows that hang over the border "
+                                      "read the edge pixels too"),
+                ([min(k, size) if p else v for v in _counts(size, k, 0)], "with padding the edges are read by fewer "
+                                                                           "than kernel_size windows when p < k − 1")]
+
+    def hidden():
+        rng = random.Random(32)
+        cases = []
+        while len(cases) < 10:
+            size, k, p = rng.randint(1, 12), rng.randint(1, 6), rng.randint(0, 3)
+            if k <= size + 2 * p:
+                cases.append((size, k, p))
+        return cases
+
+    expect_function(window_counts, "window_counts", [(5, 3, 0), (7, 3, 1), (7, 5, 2), (4, 3, 2)], hidden, _counts,
+                    mistakes=mistakes, convert=_int_list, signature="def window_counts(size, kernel_size, padding=0):",
+                    hint="window s (0, 1, 2, …) covers padded positions s … s + k − 1; real pixel i sits at padded "
+                         "position i + padding")
 
 
-@exercise("3.3", answers=["keeps_constant"])
-def _check_keeps_constant(keeps_constant):
-    if isinstance(keeps_constant, str) or not hasattr(keeps_constant, "__iter__"):
-        raise CheckFailed("keeps_constant should be a set of mode names", expected="a set like {'zeros'}",
-                          got=keeps_constant)
-    chosen = set(keeps_constant)
-    unknown = chosen - set(PADDING_MODES)
-    expect(not unknown, f"{sorted(unknown)} are not nn.Conv2d padding modes; choose from {PADDING_MODES}",
-           hint="nn.Conv2d calls zero padding 'zeros'")
-    flat, blur = torch.full((1, 1, 8, 8), 0.7), torch.full((1, 1, 3, 3), 1 / 9)
-    right = set()
-    for mode in PADDING_MODES:  # what nn.Conv2d(padding=1, padding_mode=mode) does, without drawing weights
-        padded = F.pad(flat, (1, 1, 1, 1), mode="constant" if mode == "zeros" else mode)
-        if torch.allclose(F.conv2d(padded, blur), flat):
-            right.add(mode)
-    for mode in PADDING_MODES:
-        if (mode in chosen) != (mode in right):
-            verb = "keeps" if mode in right else "does not keep"
-            raise CheckFailed(f"'{mode}' {verb} a constant image constant under a 3×3 blur",
-                              hint="pad a row [7, 7, 7] by one in that mode and look at the new pixels")
+NO_PAD_FUNCTION = Rule("build the border yourself, without a padding function",
+                       calls=("torch.nn.functional.pad", "numpy.pad", "torch.nn.ReflectionPad1d.forward",
+                              "torch.nn.ReplicationPad1d.forward", "torch.nn.CircularPad1d.forward"),
+                       names=("pad", "ReflectionPad1d", "ReplicationPad1d", "CircularPad1d", "ZeroPad1d"))
+
+
+def _pad(row: torch.Tensor, padding: int, mode: str) -> torch.Tensor:
+    torch_mode = "constant" if mode == "zeros" else mode
+    return nnf.pad(row[None, None].double(), (padding, padding), mode=torch_mode)[0, 0]
+
+
+@exercise("3.3", answers=["pad_row"])
+def _check_pad_row(pad_row):
+    def mistakes(row, p, mode):
+        row = row.double()
+        edge = torch.cat([row[:p].flip(0), row, row[-p:].flip(0)]) if p else row  # numpy's "symmetric"
+        swapped = torch.cat([row[:p], row, row[-p:]]) if p else row
+        return [(edge, "that repeats the edge pixel: 'reflect' mirrors about the edge pixel without repeating it"
+                 if mode == "reflect" else "that mirrors the row; this mode does something else"),
+                (swapped, "the two sides are swapped: circular padding puts the row's END before its start"
+                 if mode == "circular" else "that copies the row's own first pixels to the left; this mode does not"),
+                (_pad(row, p, "replicate") if mode != "replicate" else None,
+                 "that repeats the edge pixel, which is 'replicate'"),
+                (_pad(row, p, "zeros") if mode != "zeros" else None, "that pads with zeros, which is 'zeros' only")]
+
+    def cases(seed, n):
+        g = torch.Generator().manual_seed(seed)
+        found = []
+        for index in range(n):
+            length = int(torch.randint(3, 9, (1,), generator=g))
+            row = torch.randint(1, 10, (length,), generator=g).double()
+            found.append((row, 1 + index % min(3, length - 1), PADDING_MODES[index % 4]))
+        return found
+
+    public = [(torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0]), 2, mode) for mode in PADDING_MODES]
+    expect_function(pad_row, "pad_row", public, lambda: cases(33, 12), _pad, mistakes=mistakes,
+                    signature="def pad_row(row, padding, mode):", rule=NO_PAD_FUNCTION,
+                    describe=lambda row, p, mode: f"pad_row({row.tolist()}, {p}, {mode!r})",
+                    hint="zeros adds 0s; reflect mirrors about the edge pixel (not repeating it); replicate repeats "
+                         "the edge pixel; circular wraps the row around")
+
+
+def _same(kernel_size: int, dilation: int) -> tuple[int, int]:
+    total = dilation * (kernel_size - 1)
+    return total // 2, total - total // 2
+
+
+def _pair(value, call):
+    if not (isinstance(value, tuple | list) and len(value) == 2):
+        raise CheckFailed(f"{call} should return a pair (before, after)", got=value)
+    return tuple(expect_integer(v, call) for v in value)
 
 
 @exercise("3.4", answers=["same_split"])
 def _check_same_split(same_split):
-    gen = torch.Generator().manual_seed(34)
-    for kernel_size, dilation in [(3, 1), (4, 1), (2, 1), (6, 1), (4, 3), (5, 2), (2, 2), (1, 1)]:
-        what = f"same_split({kernel_size}, {dilation})"
-        got = same_split(kernel_size, dilation)
-        if not (isinstance(got, tuple | list) and len(got) == 2):
-            raise CheckFailed(f"{what} should be a pair (before, after)", got=got)
-        before, after = (expect_integer(v, what) for v in got)
-        expect(before >= 0 and after >= 0, f"{what} = {(before, after)}: padding cannot be negative")
-        x = torch.randn(1, 1, 9, 9, generator=gen)
-        w = torch.randn(1, 1, kernel_size, kernel_size, generator=gen)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # PyTorch warns that uneven 'same' padding copies the input
-            same = F.conv2d(x, w, padding="same", dilation=dilation)
-        by_hand = F.conv2d(F.pad(x, (before, after, before, after)), w, dilation=dilation)
-        expect(
-            same.shape == by_hand.shape and torch.allclose(same, by_hand, atol=1e-5),
-            f"{what} = {(before, after)}, but padding that way does not reproduce padding='same'",
-            hint="the total is dilation·(kernel_size − 1); PyTorch puts the smaller half before",
-        )
+    def mistakes(k, d):
+        before, after = _same(k, d)
+        return [((after, before), "the extra pixel goes AFTER (bottom/right): PyTorch puts the smaller half first"),
+                (_same(k, 1), "you left out the dilation: the total is dilation·(kernel_size − 1)")]
+
+    expect_function(same_split, "same_split", [(3, 1), (4, 1), (2, 1), (5, 2)], lambda: [(6, 1), (4, 3), (2, 2),
+                                                                                          (1, 1), (7, 2), (8, 3)],
+                    _same, mistakes=mistakes, convert=_pair, signature="def same_split(kernel_size, dilation=1):",
+                    hint="the total is dilation·(kernel_size − 1); compare F.conv2d(x, w, padding='same') with "
+                         "F.conv2d(F.pad(x, (before, after, before, after)), w)")

@@ -4,48 +4,105 @@ A chapter's checks live in ``convlab/exercises/chNN.py`` and are registered with
 :func:`exercise`; ids, titles and points come from :mod:`convlab.exercises.catalog`.
 A notebook's check cell is one line, ``check("1.2")``: it reads the
 exercise's answer names from the notebook's namespace, runs the registered check, and shows
-one line — ✅ passed, ❌ failed (expected, got, hint), ⏳ not attempted or 💥 error. It never
-raises, so *Run All* carries on. The grader reads the same result from the output's metadata.
+one line — ✅ passed, ❌ failed (a diagnosis, what the answer gave, a hint), ⏳ not attempted or
+💥 error. It never raises, so *Run All* carries on. The grader reads the same result from the
+output's metadata.
+
+Feedback teaches without telling: a failed check names the input, the learner's own output and
+the likely mistake, never the expected value. The expected value of a failing comparison is
+passed through :func:`secret` (the ``expect_*`` helpers do it), so that a test can record it
+and prove that no feedback contains it.
+
+Hidden cases: a function answer is checked on public cases in the notebook and, when the grader
+runs (it sets the environment variable ``CONVLAB_HIDDEN_CASES=1`` for its kernel), also on
+further seeded random cases the notebook never shows — see :func:`with_hidden`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
+import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from IPython.display import display
 
 from convlab.exercises import catalog
-from convlab.exercises.catalog import RESULT_KEY
+from convlab.exercises.catalog import HIDDEN_CASES_VARIABLE, RESULT_KEY
 
 __all__ = [
     "RESULT_KEY",
+    "HIDDEN_CASES_VARIABLE",
     "CheckFailed",
     "Exercise",
     "check",
     "exercise",
     "exercises_of_chapter",
     "get_exercise",
+    "hidden_cases",
+    "recording_secrets",
+    "secret",
+    "with_hidden",
 ]
+
+# read once at import too: an answer cell that unsets the variable does not switch the hidden cases off
+_HIDDEN_AT_IMPORT = os.environ.get(HIDDEN_CASES_VARIABLE) == "1"
+
+
+def hidden_cases() -> bool:
+    """Are the hidden cases on (the grader's kernel), or only the public ones (a learner's)?"""
+    return _HIDDEN_AT_IMPORT or os.environ.get(HIDDEN_CASES_VARIABLE) == "1"
+
+
+def with_hidden(public: list, hidden: Callable[[], list]) -> list[tuple[Any, bool]]:
+    """``(case, is_hidden)`` pairs: the public cases, then ``hidden()``'s when grading."""
+    return [(case, False) for case in public] + ([(case, True) for case in hidden()] if hidden_cases() else [])
+
+
+_recorders: list[list] = []
+
+
+def secret(value: Any) -> Any:
+    """Mark ``value`` as an expected answer that no feedback may show; return it unchanged."""
+    for recorder in _recorders:
+        recorder.append(value)
+    return value
+
+
+@contextlib.contextmanager
+def recording_secrets() -> Iterator[list]:
+    """Collect every value the checks run inside the block pass to :func:`secret` (for tests)."""
+    recorded: list = []
+    _recorders.append(recorded)
+    try:
+        yield recorded
+    finally:
+        _recorders.remove(recorded)
 
 PASSED, FAILED, NOT_ATTEMPTED, ERROR = "passed", "failed", "not attempted", "error"
 
 
 class CheckFailed(Exception):
-    """Raised inside a check when the answer is wrong; carries the learner-facing message."""
+    """Raised inside a check when the answer is wrong; carries the learner-facing message.
+
+    ``expected`` is accepted for older checks but never shown: it is only recorded as a
+    :func:`secret`. ``got`` (the learner's own value) is shown.
+    """
 
     def __init__(self, message: str, *, expected: Any = None, got: Any = None, hint: str = ""):
         super().__init__(message)
-        self.message, self.expected, self.got, self.hint = message, expected, got, hint
+        if expected is not None:
+            secret(expected)
+        self.message, self.got, self.hint = message, got, hint
 
     def feedback(self) -> str:
         parts = [self.message]
-        if self.expected is not None or self.got is not None:
-            parts.append(f"expected {_short(self.expected)}, got {_short(self.got)}")
+        if self.got is not None:
+            parts.append(f"your answer gave {_short(self.got)}")
         if self.hint:
             parts.append(f"Hint: {self.hint}")
         return " — ".join(parts)

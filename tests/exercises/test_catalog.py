@@ -55,3 +55,18 @@ def test_the_catalog_imports_no_torch():
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                          capture_output=True, text=True, timeout=60)
     assert run.stdout.strip() == "False False", run.stderr
+
+
+def test_every_exercise_names_its_skill_and_formulas_carry_at_most_a_third():
+    assert [entry.id for entry in catalog.CATALOG if not entry.skill.strip()] == []
+    total = sum(entry.points for entry in catalog.CATALOG)
+    counting = sum(entry.points for entry in catalog.CATALOG if entry.counting)
+    assert counting <= total / 3, f"counting and size formulas carry {counting} of {total} points"
+
+
+def test_the_skills_table_of_the_grading_page_is_the_catalogs():
+    text = (ROOT / "book" / "grading.md").read_text(encoding="utf-8")
+    assert catalog.update_skills_table(text) == text, (
+        "book/grading.md's skills table is stale: python -m convlab.exercises.catalog book/grading.md"
+    )
+    assert all(f"| {entry.id} |" in text for entry in catalog.CATALOG)

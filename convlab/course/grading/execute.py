@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import tempfile
 import time
@@ -13,6 +14,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 from convlab.course.grading.assemble import Slot
+from convlab.exercises.catalog import HIDDEN_CASES_VARIABLE
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -42,6 +44,7 @@ def run_cells(
     not kept) and the next cell runs, so one cell costs one exercise; at most
     ``_KERNEL_LIVES`` kernels are started. ``sandbox`` (a :class:`convlab.course.grading.sandbox.Sandbox`)
     confines each kernel.
+    The kernel's environment has ``CONVLAB_HIDDEN_CASES=1``: the checks add their hidden cases.
     """
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(slot.source) for slot in slots])
     runs = [CellRun(slot, "not run") for slot in slots]
@@ -51,7 +54,7 @@ def run_cells(
         for _life in range(_KERNEL_LIVES):
             with _socket_folder(sandbox) as sockdir:
                 client = _client(notebook, cell_timeout, workdir, sandbox, sockdir)
-                with client.setup_kernel():
+                with client.setup_kernel(env={**os.environ, HIDDEN_CASES_VARIABLE: "1"}):
                     _replay(client, runs[:first])
                     first = _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout, progress)
             if first >= len(runs):

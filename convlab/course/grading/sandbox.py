@@ -27,6 +27,7 @@ import zmq
 from jupyter_client.manager import AsyncKernelManager
 
 from convlab.course.notebooks import REPO_ROOT
+from convlab.exercises.catalog import HIDDEN_CASES_VARIABLE
 
 MISSING = "bubblewrap (bwrap) is not installed: cannot sandbox the kernels (apt-get install bubblewrap)"
 _ENV_KEEP = ("PATH", "PYTHONPATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "VIRTUAL_ENV")
@@ -201,5 +202,6 @@ def _is_within(path: str, folder: str) -> bool:
 def _kernel_env(workdir: str) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name in _ENV_KEEP or name.startswith(_ENV_PREFIXES)}
     env.update(HOME=workdir, TMPDIR="/tmp", PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
+    env[HIDDEN_CASES_VARIABLE] = "1"  # the checks add their hidden cases when graded
     env["JPY_PARENT_PID"] = "1"  # launched by a frontend: no connection banner; pid 1 is never polled
     return env
