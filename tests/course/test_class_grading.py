@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from convlab import grade
+from convlab.course import grade
 from convlab.course.grading import classroom, forgery
 from convlab.course.grading.sandbox import Limits, Sandbox, bwrap_path
 from tests import grading_helpers as nb

@@ -119,7 +119,7 @@ def assemble(learner: nbformat.NotebookNode, name: str, note: str = "") -> Assem
             answers.setdefault(anchor, []).append(Slot(text, "answer", exercise))
         elif role == "check" and ("check", exercise) in index_of:
             anchor = index_of[("check", exercise)]
-        elif role == "setup":
+        elif role == "setup" or ("setup", text.strip()) in index_of:  # the course's own cell, unchanged
             anchor = index_of.get(("setup", text.strip()), anchor)
         elif text.strip():
             extras.setdefault(anchor, []).append(Slot(text, "extra", _exercise_at(course, anchor)))
