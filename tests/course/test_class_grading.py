@@ -71,7 +71,7 @@ FORGERY = (
 # `hand_output` is plain data, checked again away from the learner's code.
 OBFUSCATED_FORGERY = (
     "import importlib\n"
-    "_m = importlib.import_module('convlab.' + 'check' + 'ing')\n"
+    "_m = importlib.import_module('convlab.' + 'exer' + 'cises.' + 'check' + 'ing')\n"
     "_real = getattr(_m, 'run' + '_check')\n"
     "def _fake(exercise_id, namespace):\n"
     "    result = _real(exercise_id, namespace)\n"
@@ -158,13 +158,13 @@ def test_gradebook_has_a_row_per_learner_and_the_right_totals(graded_class):
     assert header == ["learner", "2.1", "2.2", "2.3", "2.4", "2.5", "total"]
     by_learner = {row[0]: row for row in rows}
     assert list(by_learner) == ["'=mallory", "alice", "bob", "carol", "trudy", "yves-obfuscated", "zed-forger"]
-    assert by_learner["alice"][1:] == ["1", "2", "2", "1", "1", "7"]
+    assert by_learner["alice"][1:] == ["2", "2", "2", "2", "1", "9"]
     assert by_learner["bob"][-1] == by_learner["carol"][-1] == by_learner["zed-forger"][-1] == "0"
     assert by_learner["yves-obfuscated"][1] == "0"  # its forged "passed" for 2.1 did not count
     report = graded_class["report"]
     assert [entry["learner"] for entry in report["learners"]] == [row[0].lstrip("'") for row in rows]
     for entry in report["learners"]:
-        assert set(entry) == {"learner", "score", "max_score", "notebooks"} and entry["max_score"] == 7.0
+        assert set(entry) == {"learner", "score", "max_score", "notebooks"} and entry["max_score"] == 9.0
         assert set(entry["notebooks"][0]) == {"path", "score", "max_score", "exercises"}
 
 
