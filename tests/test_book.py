@@ -125,11 +125,12 @@ def site(built_book, chromium):
         yield base, chromium
 
 
-def test_every_page_works_offline_on_desktop_and_phone(site):
+def check_pages_offline_on_desktop_and_phone(site, files: list[str], report: str) -> None:
+    """Open each page at desktop and phone width with the network cut: no fault, within budget."""
     base, chromium = site
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems, weights = [], []
-    for file in toc_files():
+    for file in files:
         for name, viewport in (("desktop", browser.DESKTOP), ("phone", browser.PHONE)):
             page, visit = browser.open_page(chromium, base, viewport)
             page.goto(base + file + ".html", wait_until="load")
@@ -150,10 +151,21 @@ def test_every_page_works_offline_on_desktop_and_phone(site):
             problems += [f"{file} ({name}): request outside the book {u}" for u in visit.blocked]
             problems += [f"{file} ({name}): missing {m}" for m in visit.missing]
             page.context.close()
-    report = "\n".join(f"{size / 1e6:6.2f} MB  {file}" for size, file in sorted(weights, reverse=True)[:10])
-    (SCREENSHOTS / "page-weights.txt").write_text(report + "\n")
-    print("heaviest pages:\n" + report)
+    text = "\n".join(f"{size / 1e6:6.2f} MB  {file}" for size, file in sorted(weights, reverse=True)[:10])
+    (SCREENSHOTS / f"page-weights-{report}.txt").write_text(text + "\n")
+    print("heaviest pages:\n" + text)
     assert problems == [], "\n".join(problems)
+
+
+# Two classes, so that the two xdist workers (``--dist loadscope``) share the pages.
+class TestEvenPages:
+    def test_every_page_works_offline_on_desktop_and_phone(self, site):
+        check_pages_offline_on_desktop_and_phone(site, toc_files()[0::2], "even")
+
+
+class TestOddPages:
+    def test_every_page_works_offline_on_desktop_and_phone(self, site):
+        check_pages_offline_on_desktop_and_phone(site, toc_files()[1::2], "odd")
 
 
 def test_theme_controls_change_the_page(site):
