@@ -37,3 +37,30 @@ WRONG_ANSWERS: dict[str, str] = {
     return conv
 ''',
 }
+
+RULE_BREAKERS = {
+    "8.1": '''def pool(x, kernel_size, stride, mode="max"):
+    layer = nn.MaxPool2d if mode == "max" else nn.AvgPool2d
+    return layer(kernel_size, stride)(x)
+''',
+    "8.2": '''def pool_out(size, kernel_size, stride, padding=0, ceil_mode=False):
+    layer = nn.MaxPool1d(kernel_size, stride, padding, ceil_mode=ceil_mode)
+    return layer(torch.zeros(1, 1, size)).shape[-1]
+''',
+    "8.3": '''def max_pool_grad(x, grad_output, kernel_size, stride):
+    x = x.clone().requires_grad_()
+    with torch.enable_grad():
+        nnf.max_pool2d(x, kernel_size, stride).backward(grad_output)
+    return x.grad
+''',
+    "8.4": '''from convlab.arith import conv_output_size, pool_output_size
+
+
+def stack_shapes(size):
+    c1 = conv_output_size(size, 5, padding=2)
+    p1 = pool_output_size(c1, 2)
+    c2 = conv_output_size(p1, 5)
+    p2 = pool_output_size(c2, 2, ceil_mode=True)
+    return [(6, c1, c1), (6, p1, p1), (16, c2, c2), (16, p2, p2)]
+''',
+}
