@@ -55,3 +55,15 @@ WRONG_ANSWERS: dict[str, str] = {
     return linear
 ''',
 }
+
+RULE_BREAKERS = {
+    # builds the layers and counts their parameters instead of doing the arithmetic
+    "9.2": '''def lenet_plan(side, kernel, c1, c2, n_classes):
+    layers = [nn.Conv2d(1, c1, kernel), nn.MaxPool2d(2), nn.Conv2d(c1, c2, kernel), nn.MaxPool2d(2)]
+    x, plan = torch.zeros(1, 1, side, side), []
+    for layer in layers:
+        x = layer(x)
+        plan.append((tuple(x.shape[1:]), sum(p.numel() for p in layer.parameters())))
+    return plan + [((n_classes,), (x.numel() + 1) * n_classes)]
+''',
+}
