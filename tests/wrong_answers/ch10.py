@@ -42,3 +42,27 @@ separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, b
     return side * side * conv_params(in_channels, out_channels, kernel_size, bias=False) + out_channels
 ''',
 }
+
+RULE_BREAKERS = {
+    "10.5": '''from convlab.arith import transposed_output_size
+
+
+def transposed_out(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    return transposed_output_size(size, kernel_size, stride, padding, output_padding, dilation)
+''',
+    # autograd does the routing: the exercise asks for the full correlation by hand
+    "10.6": '''def input_grad(weight, grad_output, padding=0):
+    k, (n, _, h, w) = weight.shape[-1], grad_output.shape
+    x = torch.zeros(n, weight.shape[1], h + k - 1 - 2 * padding, w + k - 1 - 2 * padding,
+                    dtype=weight.dtype, requires_grad=True)
+    with torch.enable_grad():
+        nnf.conv2d(x, weight, padding=padding).backward(grad_output)
+    return x.grad
+''',
+    "10.7": '''import convlab.arith as helpers
+
+
+def local_params(in_channels, out_channels, kernel_size, size, stride=1, padding=0):
+    return helpers.unshared_params(in_channels, out_channels, kernel_size, size, stride, padding)
+''',
+}
