@@ -8,13 +8,13 @@ WRONG_ANSWERS = {
         return windows.amax(dim=(-2, -1))
     return windows.mean(dim=(-2, -1))
 ''',
-             "move by stride")],
+         "move by stride")],
     # ceil_mode rounds up, but the window that would start in the right-hand padding is not dropped
     "8.2": [('''def pool_out(size, kernel_size, stride, padding=0, ceil_mode=False):
     room = size + 2 * padding - kernel_size
     return (math.ceil(room / stride) if ceil_mode else room // stride) + 1
 ''',
-             "drops a last window")],
+         "drops a last window")],
     # scatter_ instead of scatter_add_: a pixel that wins two overlapping windows keeps only one gradient
     "8.3": [('''def max_pool_grad(x, grad_output, kernel_size, stride):
     _, winners = nnf.max_pool2d(x, kernel_size, stride, return_indices=True)
@@ -23,7 +23,7 @@ WRONG_ANSWERS = {
     grad.scatter_(2, winners.flatten(2), grad_output.flatten(2))
     return grad.view(n, c, h, w)
 ''',
-             "receives both gradients")],
+         "receives both gradients")],
     # both poolings round down: ceil_mode=True of the second one ignored
     "8.4": [('''def stack_shapes(size):
     conv1 = size
@@ -32,7 +32,7 @@ WRONG_ANSWERS = {
     pool2 = conv2 // 2
     return [(6, conv1, conv1), (6, pool1, pool1), (16, conv2, conv2), (16, pool2, pool2)]
 ''',
-             "ceil_mode=True rounds up")],
+         "ceil_mode=True rounds up")],
     # groups forgotten: every output channel averages all the input channels together
     "8.5": [('''def avg_pool_conv(channels, kernel_size):
     conv = nn.Conv2d(channels, channels, kernel_size, stride=kernel_size, bias=False)
@@ -40,7 +40,7 @@ WRONG_ANSWERS = {
         conv.weight.fill_(1 / kernel_size**2)
     return conv
 ''',
-             "groups=channels"),
+         "groups=channels"),
         ('''def avg_pool_conv(channels, kernel_size):
     conv = nn.Conv2d(channels, channels, kernel_size, stride=kernel_size, groups=channels)  # bias left on
     with torch.no_grad():

@@ -12,7 +12,7 @@ WRONG_ANSWERS = {
         nn.Linear(84, 10),
     )
 ''',
-             "the second convolution")],
+         "the second convolution")],
     # the linear layer's count without the spatial size: "parameters do not grow with the image"
     "9.2": [('''def lenet_plan(side, kernel, c1, c2, n_classes):
     s1 = side - kernel + 1
@@ -27,7 +27,7 @@ WRONG_ANSWERS = {
         ((n_classes,), c2 * n_classes + n_classes),
     ]
 ''',
-             "depend on the image size")],
+         "depend on the image size")],
     # forgot to clear the gradients
     "9.3": [('''def train_step(model, optimizer, images, labels):
     loss = F.cross_entropy(model(images), labels)
@@ -35,7 +35,7 @@ WRONG_ANSWERS = {
     optimizer.step()
     return loss.item()
 ''',
-             "left over from before")],
+         "left over from before")],
     # "a convolution flips its kernel", so flip the learned one back
     "9.4": [('''def learn_kernel(inputs, outputs):
     layer = nn.Conv2d(1, 1, kernel_size=3, bias=False)
@@ -47,7 +47,7 @@ WRONG_ANSWERS = {
         optimizer.step()
     return layer.weight[0, 0].detach().flip(0, 1)
 ''',
-             "rotated by 180°")],
+         "rotated by 180°")],
     # flattened the kernel channels-last (H, W, C), not in x.flatten(1)'s order (C, H, W)
     "9.5": [('''def conv_to_linear(conv):
     k, c, h, w = conv.weight.shape
@@ -58,7 +58,7 @@ WRONG_ANSWERS = {
             linear.bias.copy_(conv.bias)
     return linear
 ''',
-             "channel by channel")],
+         "channel by channel")],
 }
 
 RULE_BREAKERS = {

@@ -5,12 +5,12 @@ WRONG_ANSWERS = {
     "10.1": [('''standard_params = conv_params(32, 64, 3, bias=False)
 separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, bias=False)
 ''',
-             "groups=32")],
+         "groups=32")],
     # averaged instead of summed: the bias is added at every position, so its gradient adds up
     "10.2": [('''def bias_grad(grad_output):
     return grad_output.mean(dim=(0, 2, 3))
 ''',
-             "sum dY")],
+         "sum dY")],
     # only the first sample of the batch
     "10.3": [('''def weight_grad(x, grad_output, kernel_size, stride=1, padding=0):
     cols = nnf.unfold(x, kernel_size, stride=stride, padding=padding)
@@ -18,7 +18,7 @@ separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, b
     dw = grad_output.reshape(n, o, -1)[0] @ cols[0].T
     return dw.reshape(o, x.shape[1], kernel_size, kernel_size)
 ''',
-             "Σ over the batch")],
+         "Σ over the batch")],
     # the reduction ratio applied the wrong way: the hidden layer grows instead of shrinking
     "10.4": [('''class SEBlock(nn.Module):
     def __init__(self, channels, reduction):
@@ -30,12 +30,12 @@ separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, b
         weights = self.excite(x.mean(dim=(2, 3)))
         return x * weights[:, :, None, None]
 ''',
-             "C // r")],
+         "C // r")],
     # the dilation forgotten: the kernel counted as F pixels wide whatever D is
     "10.5": [('''def transposed_out(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
     return (size - 1) * stride - 2 * padding + (kernel_size - 1) + output_padding + 1
 ''',
-             "dilation D"),
+         "dilation D"),
         ('''def transposed_out(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
     return (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
 ''',
@@ -45,7 +45,7 @@ separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, b
     k = weight.shape[-1]
     return nnf.conv2d(grad_output, weight.transpose(0, 1), padding=k - 1 - padding)
 ''',
-             "rotate the kernel by 180°"),
+         "rotate the kernel by 180°"),
         ('''def input_grad(weight, grad_output, padding=0):
     return nnf.conv2d(grad_output, weight.flip(2, 3).transpose(0, 1), padding=padding)
 ''',
@@ -55,7 +55,7 @@ separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, b
     side = (size + 2 * padding - kernel_size) // stride + 1
     return side * side * conv_params(in_channels, out_channels, kernel_size, bias=False) + out_channels
 ''',
-             "not shared either")],
+         "not shared either")],
 }
 
 RULE_BREAKERS = {
