@@ -1,44 +1,63 @@
 """Checks of the graded exercises of chapter 8, "Pooling".
 
-Every check compares the learner's answer with real PyTorch pooling on seeded cases, and its
-feedback names the case and the likely mistake without ever showing the expected value.
+Every check compares the learner's answer with real PyTorch pooling on seeded cases (and, when
+grading, on hidden ones), and its feedback names the case and the likely mistake without ever
+showing the expected value. The functions an exercise rules out are refused through
+:mod:`convlab.exercises.rules`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-from unittest import mock
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.checking import CheckFailed, exercise, secret, with_hidden
 from convlab.exercises.expect import expect, expect_integer, expect_tensor
+from convlab.exercises.rules import NO_COURSE_HELPERS, Rule, obeying
+
+HIDDEN = " (a hidden case, checked only when grading)"
 
 # Everything in torch that pools, so that a "from scratch" answer cannot call it.
-_POOLING_FUNCTIONS = (
-    [(F, name) for name in dir(F) if "pool" in name and callable(getattr(F, name))]
-    + [(torch, name) for name in ("max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d",
-                                  "max_pool1d_with_indices", "adaptive_avg_pool1d", "adaptive_max_pool1d")
+_POOLING_CALLS = tuple(
+    [f"torch.nn.functional.{name}" for name in dir(F) if "pool" in name and callable(getattr(F, name))]
+    + [f"torch.{name}" for name in ("max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d",
+                                     "max_pool1d_with_indices", "adaptive_avg_pool1d", "adaptive_max_pool1d")
        if hasattr(torch, name)]
-    + [(torch._C._nn, name) for name in dir(torch._C._nn) if "pool" in name]
+    + [f"torch._C._nn.{name}" for name in dir(torch._C._nn) if "pool" in name]
 )
+_POOLING_NAMES = ("max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_max_pool2d", "adaptive_avg_pool2d",
+                  "lp_pool2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveMaxPool2d",
+                  "AdaptiveAvgPool2d", "LPPool2d")
+
+NO_POOLING = Rule("exercise 8.1 asks for pooling from scratch — use slicing, max/mean or unfold instead",
+                  calls=_POOLING_CALLS, names=_POOLING_NAMES)
+NO_POOLING_LAYER = Rule("exercise 8.2 asks for the size from the formula, not from a real layer",
+                        calls=_POOLING_CALLS + NO_COURSE_HELPERS.calls,
+                        names=_POOLING_NAMES + NO_COURSE_HELPERS.names)
+NO_AUTOGRAD = Rule("exercise 8.3 asks for the gradient without autograd",
+                   calls=("torch.Tensor.backward", "torch.autograd.backward", "torch.autograd.grad"),
+                   names=("backward", "autograd"))
+NO_RUNNING_LAYERS = Rule("exercise 8.4 asks for the shapes from the formulas, not from running the layers",
+                         calls=_POOLING_CALLS + NO_COURSE_HELPERS.calls
+                         + ("torch.nn.functional.conv2d", "torch.conv2d", "torch.nn.Conv2d.forward"),
+                         names=_POOLING_NAMES + ("conv2d", "Conv2d") + NO_COURSE_HELPERS.names)
 
 
-@contextlib.contextmanager
-def _forbidden(targets, why: str):
-    """Replace each ``(module, name)`` by a function that fails the check, naming it and ``why``."""
-    with contextlib.ExitStack() as stack:
-        for owner, name in targets:
-            where = getattr(owner, "__name__", "torch")
+def _run(rule: Rule, answer, *args):
+    """``answer(*args)`` with the calls ``rule`` forbids refused (its code is read once, by the caller)."""
+    with obeying(rule._replace(names=())):
+        return answer(*args)
 
-            def refuse(*args, _name=f"{where}.{name}", **kwargs):
-                raise CheckFailed(f"your code called {_name}: {why}")
 
-            stack.enter_context(mock.patch.object(owner, name, refuse))
-        yield
+def _tensor(got, what: str, want: torch.Tensor) -> torch.Tensor:
+    try:
+        return expect_tensor(got, what)
+    except CheckFailed:
+        secret(want)
+        raise
 
 
 def _same(got: torch.Tensor, want: torch.Tensor) -> bool:
@@ -47,11 +66,11 @@ def _same(got: torch.Tensor, want: torch.Tensor) -> bool:
 
 # --- 8.1 ---------------------------------------------------------------------------------------
 
-def _pool_cases() -> list[tuple[tuple[int, int, int, int], int, int]]:
+def _pool_cases(seed: int = 81, fixed: bool = True) -> list[tuple[tuple[int, int, int, int], int, int]]:
     """(shape, kernel_size, stride): non-overlapping, overlapping, gapped and 1×1 windows."""
-    gen = torch.Generator().manual_seed(81)
+    gen = torch.Generator().manual_seed(seed)
     cases = [((1, 1, 4, 4), 2, 2), ((2, 3, 7, 7), 3, 2), ((1, 2, 6, 9), 2, 3), ((1, 1, 5, 5), 1, 1),
-             ((2, 1, 8, 5), 4, 1)]
+             ((2, 1, 8, 5), 4, 1)] if fixed else []
     for _ in range(5):
         k, s = (int(v) for v in torch.randint(1, 5, (2,), generator=gen))
         h, w = (int(v) for v in torch.randint(k, k + 7, (2,), generator=gen))
@@ -59,27 +78,28 @@ def _pool_cases() -> list[tuple[tuple[int, int, int, int], int, int]]:
         cases.append(((n, c, h, w), k, s))
     return cases
 
+
 @exercise("8.1", answers=["pool"])
 def _check_pool(pool):
     expect(callable(pool), "pool should be a function pool(x, kernel_size, stride, mode)")
-    gen = torch.Generator().manual_seed(810)
-    why = "exercise 8.1 asks for pooling from scratch — use slicing, max/mean or unfold instead"
-    for shape, k, s in _pool_cases():
-        x = torch.randn(shape, generator=gen, dtype=torch.float64)
+    with obeying(NO_POOLING, pool):
+        pass  # reads the answer's code for the pooling functions before anything runs
+    gen, hidden_gen = torch.Generator().manual_seed(810), torch.Generator().manual_seed(8100)
+    for (shape, k, s), hidden in with_hidden(_pool_cases(), lambda: _pool_cases(8101, fixed=False)):
+        x = torch.randn(shape, generator=hidden_gen if hidden else gen, dtype=torch.float64)
         wanted = {"max": F.max_pool2d(x, k, s), "avg": F.avg_pool2d(x, k, s)}
         for mode, want in wanted.items():
-            what = f"pool(x, {k}, {s}, {mode!r}) for x of shape {shape}"
-            with _forbidden(_POOLING_FUNCTIONS, why):
-                got = pool(x.clone(), k, s, mode)
-            got = expect_tensor(got, what)
+            what = f"pool(x, {k}, {s}, {mode!r}) for x of shape {shape}" + (HIDDEN if hidden else "")
+            got = _tensor(_run(NO_POOLING, pool, x.clone(), k, s, mode), what, want)
+            if _same(got, want):
+                continue
+            secret(want)
             if got.shape != want.shape:
                 raise CheckFailed(
                     f"{what} has shape {tuple(got.shape)}, not the shape nnf.{mode}_pool2d gives",
                     hint="N and C stay; each spatial axis has ⌊(size − kernel_size) / stride⌋ + 1 windows, "
                          "which move by stride, not by kernel_size",
                 )
-            if _same(got, want):
-                continue
             other = wanted["avg" if mode == "max" else "max"]
             if _same(got, other):
                 raise CheckFailed(f"{what} returns the other kind of pooling",
@@ -108,17 +128,36 @@ def _size_cases() -> list[tuple[int, int, int, int, bool]]:
     grid = itertools.product(range(1, 13), range(1, 6), range(1, 5), range(3), (False, True))
     return chosen + [case for case in grid if case[3] <= case[1] // 2 and _real_size(*case) is not None][::7]
 
+
+def _hidden_size_cases() -> list[tuple[int, int, int, int, bool]]:
+    """Larger seeded cases the notebook never shows, half of them with ceil_mode."""
+    gen = torch.Generator().manual_seed(8200)
+    cases = []
+    while len(cases) < 16:
+        size, k, s = (int(torch.randint(low, high + 1, (1,), generator=gen)) for low, high in [(8, 99), (1, 7), (1, 5)])
+        case = (size, k, s, int(torch.randint(0, k // 2 + 1, (1,), generator=gen)), len(cases) % 2 == 1)
+        if _real_size(*case) is not None:
+            cases.append(case)
+    return cases
+
+
 @exercise("8.2", answers=["pool_out"])
 def _check_pool_out(pool_out):
     expect(callable(pool_out), "pool_out should be a function pool_out(size, kernel_size, stride, padding, ceil_mode)")
-    for size, k, s, p, ceil in _size_cases():
+    with obeying(NO_POOLING_LAYER, pool_out):
+        pass
+    for (size, k, s, p, ceil), hidden in with_hidden(_size_cases(), _hidden_size_cases):
         real = _real_size(size, k, s, p, ceil)
-        what = f"pool_out({size}, {k}, {s}, {p}, ceil_mode={ceil})"
-        with _forbidden(_POOLING_FUNCTIONS, "exercise 8.2 asks for the size from the formula, not from a real layer"):
-            got = pool_out(size, k, s, p, ceil)
-        got = expect_integer(got, what)
+        what = f"pool_out({size}, {k}, {s}, {p}, ceil_mode={ceil})" + (HIDDEN if hidden else "")
+        got = _run(NO_POOLING_LAYER, pool_out, size, k, s, p, ceil)
+        try:
+            got = expect_integer(got, what)
+        except CheckFailed:
+            secret(real)
+            raise
         if got == real:
             continue
+        secret(real)
         room = size + 2 * p - k
         rounded_up = -(-room // s) + 1
         if ceil and rounded_up != real and got == rounded_up:
@@ -137,7 +176,7 @@ def _check_pool_out(pool_out):
 
 _GRAD_CASES = [((1, 1, 4, 4), 2, 2), ((1, 1, 7, 7), 3, 2), ((2, 3, 9, 8), 3, 2), ((1, 2, 8, 8), 2, 3),
                ((2, 2, 6, 7), 2, 1), ((1, 1, 5, 5), 1, 1)]
-_AUTOGRAD = [(torch.Tensor, "backward"), (torch.autograd, "backward"), (torch.autograd, "grad")]
+_HIDDEN_GRAD_CASES = [((2, 1, 10, 9), 3, 1), ((1, 3, 11, 11), 4, 3), ((3, 2, 8, 12), 2, 2), ((1, 1, 9, 6), 3, 2)]
 
 
 def _max_pool_reference(x: torch.Tensor, grad: torch.Tensor, k: int, s: int) -> torch.Tensor:
@@ -145,24 +184,28 @@ def _max_pool_reference(x: torch.Tensor, grad: torch.Tensor, k: int, s: int) -> 
     F.max_pool2d(leaf, k, s).backward(grad)
     return leaf.grad
 
+
 @exercise("8.3", answers=["max_pool_grad"])
 def _check_max_pool_grad(max_pool_grad):
     expect(callable(max_pool_grad), "max_pool_grad should be a function max_pool_grad(x, grad_output, kernel_size, "
                                     "stride)")
-    gen = torch.Generator().manual_seed(83)
-    for shape, k, s in _GRAD_CASES:
-        x = torch.randn(shape, generator=gen, dtype=torch.float64)
+    with obeying(NO_AUTOGRAD, max_pool_grad):
+        pass
+    gen, hidden_gen = torch.Generator().manual_seed(83), torch.Generator().manual_seed(8300)
+    for (shape, k, s), hidden in with_hidden(_GRAD_CASES, lambda: _HIDDEN_GRAD_CASES):
+        x = torch.randn(shape, generator=hidden_gen if hidden else gen, dtype=torch.float64)
         out_shape = F.max_pool2d(x, k, s).shape
-        grad = torch.randn(out_shape, generator=gen, dtype=torch.float64)
+        grad = torch.randn(out_shape, generator=hidden_gen if hidden else gen, dtype=torch.float64)
         want = _max_pool_reference(x, grad, k, s)
-        what = f"max_pool_grad for x of shape {shape}, kernel {k}, stride {s}"
-        with _forbidden(_AUTOGRAD, "exercise 8.3 asks for the gradient without autograd"), torch.no_grad():
-            got = max_pool_grad(x.clone(), grad.clone(), k, s)
-        got = expect_tensor(got, what)
-        expect(got.shape == x.shape, f"{what} has shape {tuple(got.shape)}, not the input's",
-               hint="the gradient with respect to x has one number per pixel of x")
+        what = f"max_pool_grad for x of shape {shape}, kernel {k}, stride {s}" + (HIDDEN if hidden else "")
+        with torch.no_grad():
+            got = _run(NO_AUTOGRAD, max_pool_grad, x.clone(), grad.clone(), k, s)
+        got = _tensor(got, what, want)
         if _same(got, want):
             continue
+        secret(want)
+        expect(got.shape == x.shape, f"{what} has shape {tuple(got.shape)}, not the input's",
+               hint="the gradient with respect to x has one number per pixel of x")
         wins = _max_pool_reference(x, torch.ones_like(grad), k, s)  # how many windows each pixel wins
         several = wins >= 2
         if _same(got, wins) or _same(got, (wins > 0).double()):
@@ -200,10 +243,8 @@ _STAGE_HINTS = (
     "a 5×5 kernel without padding removes 4 pixels per axis",
     "ceil_mode=True rounds up: an odd size keeps a last, partial window",
 )
-
-
-# Running the layers would answer 8.4 without any arithmetic.
-_LAYERS = _POOLING_FUNCTIONS + [(F, "conv2d"), (torch, "conv2d"), (nn.Conv2d, "forward")]
+_SIZES = [28, 32, 10, 11, 13, 14, 15, 17, 22, 27, 31, 40, 64, 65]
+_HIDDEN_SIZES = [12, 19, 23, 26, 37, 45, 50, 71, 96, 101]
 
 
 def _real_shapes(stack: nn.Sequential, size: int) -> list[tuple[int, int, int]]:
@@ -215,46 +256,57 @@ def _real_shapes(stack: nn.Sequential, size: int) -> list[tuple[int, int, int]]:
                 shapes.append(tuple(x.shape[1:]))
     return shapes
 
+
 @exercise("8.4", answers=["stack_shapes"])
 def _check_stack_shapes(stack_shapes):
     expect(callable(stack_shapes), "stack_shapes should be a function stack_shapes(size)")
+    with obeying(NO_RUNNING_LAYERS, stack_shapes):
+        pass
     stack = _lenet_like()
-    for size in [28, 32, 10, 11, 13, 14, 15, 17, 22, 27, 31, 40, 64, 65]:
+    for size, hidden in with_hidden(_SIZES, lambda: _HIDDEN_SIZES):
         real = _real_shapes(stack, size)
-        with _forbidden(_LAYERS, "exercise 8.4 asks for the shapes from the formulas, not from running the layers"):
-            got = stack_shapes(size)
-        what = f"stack_shapes({size})"
-        if not isinstance(got, (list, tuple)) or len(got) != 4:
-            raise CheckFailed(f"{what} should be a list of four (C, H, W) shapes, one after each layer "
-                              "(ReLU excluded)")
-        for stage, (mine, theirs) in enumerate(zip(got, real, strict=True)):
-            try:
-                mine = tuple(int(v) for v in mine)
-            except (TypeError, ValueError):
-                raise CheckFailed(f"{what}[{stage}] should be a (C, H, W) tuple of integers") from None
-            if len(mine) != 3:
-                raise CheckFailed(f"{what}[{stage}] should have three numbers (C, H, W), not {len(mine)}")
-            if mine[0] != theirs[0]:
-                raise CheckFailed(f"the channel count after {_STAGES[stage]} is not right in {what}",
-                                  hint="a convolution sets out_channels; pooling keeps the channels")
-            if mine[1:] != theirs[1:]:
-                raise CheckFailed(f"the height or width after {_STAGES[stage]} is not right in {what}",
-                                  hint=_STAGE_HINTS[stage])
+        got = _run(NO_RUNNING_LAYERS, stack_shapes, size)
+        what = f"stack_shapes({size})" + (HIDDEN if hidden else "")
+        try:
+            _compare_shapes(got, real, what)
+        except CheckFailed:
+            secret(real)  # the failing case's shapes: recorded, never shown
+            raise
+
+
+def _compare_shapes(got, real: list[tuple[int, int, int]], what: str) -> None:
+    if not isinstance(got, (list, tuple)) or len(got) != 4:
+        raise CheckFailed(f"{what} should be a list of four (C, H, W) shapes, one after each layer "
+                          "(ReLU excluded)")
+    for stage, (mine, theirs) in enumerate(zip(got, real, strict=True)):
+        try:
+            mine = tuple(int(v) for v in mine)
+        except (TypeError, ValueError):
+            raise CheckFailed(f"{what}[{stage}] should be a (C, H, W) tuple of integers") from None
+        if len(mine) != 3:
+            raise CheckFailed(f"{what}[{stage}] should have three numbers (C, H, W), not {len(mine)}")
+        if mine[0] != theirs[0]:
+            raise CheckFailed(f"the channel count after {_STAGES[stage]} is not right in {what}",
+                              hint="a convolution sets out_channels; pooling keeps the channels")
+        if mine[1:] != theirs[1:]:
+            raise CheckFailed(f"the height or width after {_STAGES[stage]} is not right in {what}",
+                              hint=_STAGE_HINTS[stage])
 
 
 # --- 8.5 ---------------------------------------------------------------------------------------
 @exercise("8.5", answers=["avg_pool_conv"])
 def _check_avg_pool_conv(avg_pool_conv):
     expect(callable(avg_pool_conv), "avg_pool_conv should be a function avg_pool_conv(channels, kernel_size)")
-    gen = torch.Generator().manual_seed(85)
-    for channels, k in [(1, 2), (3, 2), (4, 3), (2, 4), (5, 1)]:
-        what = f"avg_pool_conv({channels}, {k})"
+    gen, hidden_gen = torch.Generator().manual_seed(85), torch.Generator().manual_seed(8500)
+    public = [(1, 2), (3, 2), (4, 3), (2, 4), (5, 1)]
+    for (channels, k), hidden in with_hidden(public, lambda: [(6, 3), (7, 2), (3, 5), (8, 4)]):
+        what = f"avg_pool_conv({channels}, {k})" + (HIDDEN if hidden else "")
         conv = avg_pool_conv(channels, k)
         expect(isinstance(conv, nn.Conv2d), f"{what} should return an nn.Conv2d, got {type(conv).__name__}")
         expect(conv.in_channels == channels and conv.out_channels == channels,
                f"{what} should map {channels} channels to {channels} channels",
                hint="pooling keeps the number of channels")
-        x = torch.randn(2, channels, 3 * k + 1, 2 * k + 3, generator=gen)
+        x = torch.randn(2, channels, 3 * k + 1, 2 * k + 3, generator=hidden_gen if hidden else gen)
         want = F.avg_pool2d(x, k)
         with torch.no_grad():
             got = conv(x)
@@ -262,6 +314,9 @@ def _check_avg_pool_conv(avg_pool_conv):
             poked = x.clone()
             poked[:, 0] += 1.0
             moved = conv(poked) - got
+        if got.shape == want.shape and torch.allclose(got, want, atol=1e-6):
+            continue
+        secret(want)
         if got.shape != want.shape:
             raise CheckFailed(f"{what} gives shape {tuple(got.shape)}, not nn.AvgPool2d({k})'s",
                               hint="nn.AvgPool2d(k) moves its window by k: stride=k, no padding")
@@ -271,6 +326,5 @@ def _check_avg_pool_conv(avg_pool_conv):
         if from_zero.abs().max() > 1e-6:
             raise CheckFailed(f"{what} turns an all-zero input into a non-zero output",
                               hint="the average of zeros is 0: no bias (bias=False)")
-        if not torch.allclose(got, want, atol=1e-6):
-            raise CheckFailed(f"{what} differs from nn.AvgPool2d({k}) by up to {(got - want).abs().max().item():.3g}",
-                              hint="every weight of a k×k mean is the same number; what must the k² of them sum to?")
+        raise CheckFailed(f"{what} differs from nn.AvgPool2d({k}) by up to {(got - want).abs().max().item():.3g}",
+                          hint="every weight of a k×k mean is the same number; what must the k² of them sum to?")

@@ -1,8 +1,8 @@
 """Checks of the graded exercises of chapter 9, "A whole CNN".
 
-Every check builds its reference from real PyTorch modules at check time, on seeded or
-hidden random cases, and its messages say *what* is off (which layer, which step) without
-printing the expected value.
+Every check builds its reference from real PyTorch modules at check time, on seeded cases
+(and, when grading, on hidden ones), and its messages say *what* is off (which layer, which
+step) without printing the expected value, which passes through :func:`secret`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.checking import CheckFailed, exercise, secret, with_hidden
 from convlab.exercises.expect import expect, expect_integer, expect_tensor
+from convlab.exercises.rules import NO_COURSE_HELPERS, Rule, obeying
+
+HIDDEN = " (a hidden case, checked only when grading)"
 
 
 def _one_thread(check):
@@ -115,10 +118,10 @@ def _check_lenet5(lenet5):
                    f"{type(layer).__name__}", hint="nn.MaxPool2d(2)")
         shape = tuple(x.shape[1:])
         expect(shape == want_shape, f"{name} (your layer {index}) outputs {shape} per image: not what the spec gives",
-               hint=hint)
+               hint=hint, answer=want_shape)
         count = sum(p.numel() for p in layer.parameters())
         expect(count == want_count, f"{name} (your layer {index}) has {count:,} parameters: not the spec's count",
-               hint=hint)
+               hint=hint, answer=want_count)
         following = layers[index + 1] if index + 1 < len(layers) else None
         if stage in _ACTIVATED:
             expect(isinstance(following, nn.ReLU), f"{name} (your layer {index}) should be followed by nn.ReLU()",
@@ -167,22 +170,35 @@ def _real_plan(side: int, kernel: int, c1: int, c2: int, n_classes: int) -> list
             (tuple(x4.shape[1:]), 0), ((n_classes,), counts[2])]
 
 
-def _plan_cases() -> list[tuple[int, int, int, int, int]]:
+def _plan_cases(seed: int = 92, fixed: bool = True) -> list[tuple[int, int, int, int, int]]:
     cases = [(10, 3, 6, 16, 10), (28, 5, 6, 16, 10), (32, 5, 6, 16, 10), (13, 3, 4, 8, 3), (11, 3, 2, 3, 2)]
-    gen = torch.Generator().manual_seed(92)
-    while len(cases) < 12:
+    cases = cases if fixed else []
+    gen = torch.Generator().manual_seed(seed)
+    while len(cases) < (12 if fixed else 8):
         kernel = int(torch.randint(1, 4, (1,), generator=gen)) * 2 - 1  # 1, 3 or 5
         side = int(torch.randint(3 * kernel + 1, 48, (1,), generator=gen))  # the last pooling keeps ≥ 1 pixel
         c1, c2, n = (int(v) for v in torch.randint(1, 20, (3,), generator=gen))
         cases.append((side, kernel, c1, c2, n + 1))
     return cases
 
+NO_LAYERS = Rule("exercise 9.2 asks for arithmetic, not for building or running the layers",
+                 calls=NO_COURSE_HELPERS.calls + (
+                     "torch.nn.Conv2d.__init__", "torch.nn.Linear.__init__", "torch.nn.MaxPool2d.__init__",
+                     "torch.nn.functional.conv2d", "torch.conv2d", "torch.nn.functional.max_pool2d",
+                     "torch.max_pool2d"),
+                 names=NO_COURSE_HELPERS.names + ("Conv2d", "Linear", "MaxPool2d", "conv2d", "max_pool2d"))
+
+
 @exercise("9.2", answers=["lenet_plan"])
 @_one_thread
 def _check_lenet_plan(lenet_plan):
-    for side, kernel, c1, c2, n_classes in _plan_cases():
+    with obeying(NO_LAYERS, lenet_plan):
+        pass  # reads the answer's code for the layers before anything runs
+    for (side, kernel, c1, c2, n_classes), hidden in with_hidden(_plan_cases(), lambda: _plan_cases(9200, False)):
         call = f"lenet_plan(side={side}, kernel={kernel}, c1={c1}, c2={c2}, n_classes={n_classes})"
-        got = lenet_plan(side, kernel, c1, c2, n_classes)
+        call += HIDDEN if hidden else ""
+        with obeying(NO_LAYERS._replace(names=())):
+            got = lenet_plan(side, kernel, c1, c2, n_classes)
         length = f" of length {len(got)}" if isinstance(got, (list, tuple)) else ""
         expect(isinstance(got, (list, tuple)) and len(got) == 5,
                f"{call} should return a list of 5 (shape, params) pairs, got {type(got).__name__}{length}",
@@ -199,22 +215,24 @@ def _check_lenet_plan(lenet_plan):
             expect(isinstance(their_shape, tuple) and all(type(s) is int for s in their_shape),
                    f"{call}: the shape of {name} should be a tuple of ints, got {their_shape!r:.60}",
                    hint="(channels, height, width) for the first four layers, (n_classes,) for the linear one")
-            expect(their_shape == shape, f"{call}: the shape of {name} is off (you give {their_shape})", hint=hint)
+            expect(their_shape == shape, f"{call}: the shape of {name} is off (you give {their_shape})", hint=hint,
+                   answer=shape)
             their_params = expect_integer(their_params, f"{call}: the parameter count of {name}", hint=hint)
             expect(their_params == params, f"{call}: the parameter count of {name} is off (you give {their_params:,})",
-                   hint=hint)
+                   hint=hint, answer=params)
 
 
 # ---------------------------------------------------------------------------------------
 # 9.3  one training step
 
 
-def _step_problem():
-    torch.manual_seed(93)
-    model = nn.Sequential(nn.Conv2d(1, 3, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(3 * 6 * 6, 4)).double()
-    gen = torch.Generator().manual_seed(930)
-    images = torch.rand(8, 1, 6, 6, generator=gen, dtype=torch.float64)
-    labels = torch.randint(0, 4, (8,), generator=gen)
+def _step_problem(seed: int = 93, channels: int = 3, side: int = 6, classes: int = 4, batch: int = 8):
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Conv2d(1, channels, 3, padding=1), nn.ReLU(), nn.Flatten(),
+                          nn.Linear(channels * side * side, classes)).double()
+    gen = torch.Generator().manual_seed(seed * 10)
+    images = torch.rand(batch, 1, side, side, generator=gen, dtype=torch.float64)
+    labels = torch.randint(0, classes, (batch,), generator=gen)
     for p in model.parameters():  # gradients left over from an earlier backward pass
         p.grad = torch.randn(p.shape, generator=gen, dtype=torch.float64)
     return model, images, labels
@@ -235,39 +253,54 @@ def _same_weights(a: nn.Module, b: nn.Module) -> bool:
 @exercise("9.3", answers=["train_step"])
 @_one_thread
 def _check_train_step(train_step):
-    model, images, labels = _step_problem()
+    # the public problem, then (when grading) another model, batch and learning rate
+    for (problem, lr), hidden in with_hidden([((), 0.1)], lambda: [((94, 2, 5, 3, 6), 0.05)]):
+        _check_steps(train_step, _step_problem(*problem), lr, HIDDEN if hidden else "")
+
+
+def _check_steps(train_step, problem, lr: float, suffix: str) -> None:
+    model, images, labels = problem
     twin, stale = copy.deepcopy(model), copy.deepcopy(model)
     for p, q in zip(model.parameters(), stale.parameters(), strict=True):
         q.grad = p.grad.clone()  # deepcopy does not copy .grad
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    twin_optimizer = torch.optim.SGD(twin.parameters(), lr=0.1)
-    stale_optimizer = torch.optim.SGD(stale.parameters(), lr=0.1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    twin_optimizer = torch.optim.SGD(twin.parameters(), lr=lr)
+    stale_optimizer = torch.optim.SGD(stale.parameters(), lr=lr)
     losses = []
     for step in range(1, 4):
         before = copy.deepcopy(model)
         right_loss = _reference_step(twin, twin_optimizer, images, labels)
         _reference_step(stale, stale_optimizer, images, labels, clear=False)
-        got = train_step(model, optimizer, images, labels)
-        if isinstance(got, torch.Tensor):
-            raise CheckFailed("train_step should return a Python float, not a tensor",
-                              hint="loss.item(): a tensor would keep the whole graph of the step alive")
-        expect(isinstance(got, float), f"train_step should return the loss as a float, got {type(got).__name__}")
-        if _same_weights(model, before):
-            raise CheckFailed(f"call {step} of train_step did not change the weights",
-                              hint="optimizer.step() applies the update")
-        if not _same_weights(model, twin):
-            if _same_weights(model, stale):
-                raise CheckFailed(f"call {step}: the update used gradients left over from before",
-                                  hint="optimizer.zero_grad() before loss.backward(): backward adds to .grad")
-            raise CheckFailed(f"call {step}: the weights after the update are not those of one step on this batch",
-                              hint="forward, F.cross_entropy(scores, labels) (the mean), zero_grad, backward, step")
-        expect(abs(got - right_loss) < 1e-9, f"call {step} returned {got:.4g}: not the loss of the batch before the "
-               "update", hint="return loss.item() of the loss you called backward() on")
-        losses.append(got)
+        try:
+            _check_one_step(train_step(model, optimizer, images, labels), f"call {step}{suffix}", model, before,
+                            twin, stale, right_loss)
+        except CheckFailed:
+            secret(right_loss)  # the values the step should give: recorded, never shown
+            secret([p.detach().clone() for p in twin.parameters()])
+            raise
+        losses.append(right_loss)
     for _ in range(20):
         losses.append(train_step(model, optimizer, images, labels))
-    expect(losses[-1] < losses[0], "the loss does not decrease over 23 steps on one small batch",
+    expect(losses[-1] < losses[0], f"the loss does not decrease over 23 steps on one small batch{suffix}",
            hint="step against the gradient: optimizer.step(), not a manual update with the wrong sign")
+
+
+def _check_one_step(got, call: str, model, before, twin, stale, right_loss: float) -> None:
+    if isinstance(got, torch.Tensor):
+        raise CheckFailed("train_step should return a Python float, not a tensor",
+                          hint="loss.item(): a tensor would keep the whole graph of the step alive")
+    expect(isinstance(got, float), f"train_step should return the loss as a float, got {type(got).__name__}")
+    if _same_weights(model, before):
+        raise CheckFailed(f"{call} of train_step did not change the weights",
+                          hint="optimizer.step() applies the update")
+    if not _same_weights(model, twin):
+        if _same_weights(model, stale):
+            raise CheckFailed(f"{call}: the update used gradients left over from before",
+                              hint="optimizer.zero_grad() before loss.backward(): backward adds to .grad")
+        raise CheckFailed(f"{call}: the weights after the update are not those of one step on this batch",
+                          hint="forward, F.cross_entropy(scores, labels) (the mean), zero_grad, backward, step")
+    expect(abs(got - right_loss) < 1e-9, f"{call} returned {got:.4g}: not the loss of the batch before the "
+           "update", hint="return loss.item() of the loss you called backward() on")
 
 
 # ---------------------------------------------------------------------------------------
@@ -286,35 +319,43 @@ def _kernel_pairs(seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 @exercise("9.4", answers=["learn_kernel"])
 @_one_thread
 def _check_learn_kernel(learn_kernel):
-    for case, seed in enumerate((940, 941), start=1):
+    for (case, seed), is_hidden in with_hidden([(1, 940), (2, 941)], lambda: [(3, 942)]):
         hidden, inputs, outputs = _kernel_pairs(seed)
         learned = learn_kernel(inputs.clone(), outputs.clone())
-        learned = expect_tensor(learned, f"learn_kernel on data set {case}", hint="return weight[0, 0].detach()")
-        if learned.numel() == 9:
-            learned = learned.reshape(3, 3)
-        expect(tuple(learned.shape) == (3, 3), f"learn_kernel on data set {case} returned shape "
-               f"{tuple(learned.shape)}, not 3 × 3", hint="return weight[0, 0].detach()")
-        expect(bool(torch.isfinite(learned).all()), f"the kernel learned on data set {case} has inf or nan entries",
-               hint="the learning rate is too large: the steps overshoot and grow")
-        error = (learned - hidden.double()).abs().max().item()
-        if error > 0.01:
-            flipped = (learned - hidden.double().flip(0, 1)).abs().max().item()
-            if flipped < 0.01:
-                raise CheckFailed(f"the kernel learned on data set {case} is the hidden one rotated by 180°",
-                                  hint="nn.Conv2d and F.conv2d slide the kernel without flipping it "
-                                       "(cross-correlation)")
-            raise CheckFailed(f"the kernel learned on data set {case} is off by up to {error:.2g}",
-                              hint="the outputs were made with no padding and no bias; run more steps, or a larger "
-                                   "learning rate, until the loss is tiny")
+        try:
+            _compare_kernel(learned, hidden.double(), f"data set {case}" + (HIDDEN if is_hidden else ""))
+        except CheckFailed:
+            secret(hidden.double())  # the hidden kernel: recorded, never shown
+            raise
+
+
+def _compare_kernel(learned, kernel: torch.Tensor, data: str) -> None:
+    learned = expect_tensor(learned, f"learn_kernel on {data}", hint="return weight[0, 0].detach()")
+    if learned.numel() == 9:
+        learned = learned.reshape(3, 3)
+    expect(tuple(learned.shape) == (3, 3), f"learn_kernel on {data} returned shape "
+           f"{tuple(learned.shape)}, not 3 × 3", hint="return weight[0, 0].detach()")
+    expect(bool(torch.isfinite(learned).all()), f"the kernel learned on {data} has inf or nan entries",
+           hint="the learning rate is too large: the steps overshoot and grow")
+    error = (learned - kernel).abs().max().item()
+    if error > 0.01:
+        flipped = (learned - kernel.flip(0, 1)).abs().max().item()
+        if flipped < 0.01:
+            raise CheckFailed(f"the kernel learned on {data} is the hidden one rotated by 180°",
+                              hint="nn.Conv2d and F.conv2d slide the kernel without flipping it "
+                                   "(cross-correlation)")
+        raise CheckFailed(f"the kernel learned on {data} is off by up to {error:.2g}",
+                          hint="the outputs were made with no padding and no bias; run more steps, or a larger "
+                               "learning rate, until the loss is tiny")
 
 
 # ---------------------------------------------------------------------------------------
 # 9.5  a whole-input convolution as a linear layer
 
 
-def _conversion_cases():
-    cases = [(16, 10, 2, 2, True), (3, 5, 4, 3, True), (1, 2, 5, 5, False)]
-    gen = torch.Generator().manual_seed(95)
+def _conversion_cases(seed: int = 95, fixed: bool = True):
+    cases = [(16, 10, 2, 2, True), (3, 5, 4, 3, True), (1, 2, 5, 5, False)] if fixed else []
+    gen = torch.Generator().manual_seed(seed)
     for _ in range(3):
         c, k, h, w = (int(v) for v in torch.randint(1, 7, (4,), generator=gen))
         cases.append((c, k, h, w, True))
@@ -323,22 +364,24 @@ def _conversion_cases():
 @exercise("9.5", answers=["conv_to_linear"])
 @_one_thread
 def _check_conv_to_linear(conv_to_linear):
-    gen = torch.Generator().manual_seed(950)
-    for c, k, h, w, bias in _conversion_cases():
-        torch.manual_seed(c * 100 + k * 10 + h + w)
+    gen, hidden_gen = torch.Generator().manual_seed(950), torch.Generator().manual_seed(9500)
+    hidden_cases = lambda: [(2, 3, 3, 4, False)] + _conversion_cases(9501, fixed=False)  # noqa: E731
+    for (c, k, h, w, bias), hidden in with_hidden(_conversion_cases(), hidden_cases):
+        torch.manual_seed(c * 100 + k * 10 + h + w + (9000 if hidden else 0))
         conv = nn.Conv2d(c, k, (h, w), bias=bias)
-        what = f"conv_to_linear(nn.Conv2d({c}, {k}, kernel_size=({h}, {w}), bias={bias}))"
+        what = f"conv_to_linear(nn.Conv2d({c}, {k}, kernel_size=({h}, {w}), bias={bias}))" + (HIDDEN if hidden else "")
         linear = conv_to_linear(conv)
         expect(isinstance(linear, nn.Linear), f"{what} should return an nn.Linear, got {type(linear).__name__}")
         expect((linear.in_features, linear.out_features) == (c * h * w, k),
                f"{what} returned nn.Linear({linear.in_features}, {linear.out_features}): the sizes are off",
-               hint="one input per number of the C × H × W volume, one output per kernel")
-        x = torch.randn(4, c, h, w, generator=gen)
+               hint="one input per number of the C × H × W volume, one output per kernel", answer=(c * h * w, k))
+        x = torch.randn(4, c, h, w, generator=hidden_gen if hidden else gen)
         with torch.no_grad():
             want = conv(x).flatten(1)
             got = linear(x.flatten(1))
         if torch.allclose(got, want, atol=1e-5):
             continue
+        secret(want)
         gap = got - want
         if bias and torch.allclose(gap, gap[:1].expand_as(gap), atol=1e-5):
             raise CheckFailed(f"{what}: the outputs differ by the same amount for every input",

@@ -1,18 +1,22 @@
-"""Checks of the graded exercises of chapter 10, "Beyond the notes"."""
+"""Checks of the graded exercises of chapter 10, "Beyond the notes".
+
+Each check compares the answer with PyTorch on seeded cases (and, when grading, on hidden ones);
+the expected values pass through :func:`secret` and never reach the feedback. The functions an
+exercise rules out are refused through :mod:`convlab.exercises.rules`.
+"""
 
 from __future__ import annotations
-
-import contextlib
-from unittest import mock
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-import convlab.ops
 from convlab.arith import conv_params
-from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.checking import CheckFailed, exercise, secret, with_hidden
 from convlab.exercises.expect import expect, expect_close, expect_integer, expect_shape
+from convlab.exercises.rules import Rule, obeying
+
+HIDDEN = " (a hidden case, checked only when grading)"
 
 
 def _conv_cases(seed: int, n: int = 5) -> list[dict]:
@@ -50,15 +54,26 @@ def _reference(case: dict, seed: int):
     return x, grad, grad_w, grad_b
 
 
-def _describe(case: dict) -> str:
+def _describe(case: dict, hidden: bool = False) -> str:
     return (f"x {case['n']}×{case['c']}×{case['h']}×{case['w']}, {case['o']} kernels {case['k']}×{case['k']}, "
-            f"stride {case['stride']}, padding {case['padding']}")
+            f"stride {case['stride']}, padding {case['padding']}" + (HIDDEN if hidden else ""))
+
+
+def _gradient_cases(seed: int) -> list[tuple[tuple[dict, int], bool]]:
+    """((case, seed of its tensors), is_hidden): the public cases, then the hidden ones when grading."""
+    public = [(case, seed * 10 + i) for i, case in enumerate(_conv_cases(seed))]
+    return with_hidden(public, lambda: [(case, seed * 100 + i) for i, case in enumerate(_conv_cases(seed * 100, 4))])
 
 
 def _expect_count(got, want: int, what: str, known: dict[int, str], hint: str) -> None:
     """Fail unless ``got == want``; name a known mistake when ``got`` matches one, never ``want``."""
-    got = expect_integer(got, what, hint=hint)
+    try:
+        got = expect_integer(got, what, hint=hint)
+    except CheckFailed:
+        secret(want)
+        raise
     if got != want:
+        secret(want)
         raise CheckFailed(f"{what} = {got:,} is not right", hint=known.get(got, hint))
 
 @exercise("10.1", answers=["standard_params", "separable_params"])
@@ -79,21 +94,23 @@ def _check_separable_params(standard_params, separable_params):
 
 @exercise("10.2", answers=["bias_grad"])
 def _check_bias_grad(bias_grad):
-    for i, case in enumerate(_conv_cases(80)):
-        _, grad, _, expected = _reference(case, 800 + i)
-        got = expect_shape(bias_grad(grad.clone()), tuple(expected.shape), f"bias_grad for {_describe(case)}",
+    for (case, seed), hidden in _gradient_cases(80):
+        _, grad, _, expected = _reference(case, seed)
+        what = f"bias_grad for {_describe(case, hidden)}"
+        got = expect_shape(bias_grad(grad.clone()), tuple(expected.shape), what, answer=expected,
                            hint="one number per output channel")
-        expect_close(got, expected, f"bias_grad for {_describe(case)}", atol=1e-8,
+        expect_close(got, expected, what, atol=1e-8,
                      hint="each bias is added at every position of every sample: sum dY over those")
 
 @exercise("10.3", answers=["weight_grad"])
 def _check_weight_grad(weight_grad):
-    for i, case in enumerate(_conv_cases(81)):
-        x, grad, expected, _ = _reference(case, 810 + i)
+    for (case, seed), hidden in _gradient_cases(81):
+        x, grad, expected, _ = _reference(case, seed)
+        what = f"weight_grad for {_describe(case, hidden)}"
         got = weight_grad(x.clone(), grad.clone(), case["k"], case["stride"], case["padding"])
-        got = expect_shape(got, tuple(expected.shape), f"weight_grad for {_describe(case)}",
+        got = expect_shape(got, tuple(expected.shape), what, answer=expected,
                            hint="(out_channels, in_channels, k, k), like the weight itself")
-        expect_close(got, expected, f"weight_grad for {_describe(case)}", atol=1e-8,
+        expect_close(got, expected, what, atol=1e-8,
                      hint="dW = Σ over the batch of dY_n · im2col(X_n)ᵀ — with the same stride and padding")
 
 
@@ -106,12 +123,14 @@ def _check_se_block(SEBlock):  # noqa: N803 - the learner's class name
     expect(isinstance(SEBlock, type) and issubclass(SEBlock, nn.Module), "SEBlock should be an nn.Module class",
            hint="class SEBlock(nn.Module): with __init__(self, channels, reduction) and forward(self, x)")
     gen = torch.Generator().manual_seed(84)
-    for channels, reduction in [(16, 4), (32, 8), (12, 3), (8, 2)]:
+    public = [(16, 4), (32, 8), (12, 3), (8, 2)]
+    for (channels, reduction), hidden in with_hidden(public, lambda: [(24, 6), (20, 4), (10, 5), (36, 3)]):
         torch.manual_seed(channels)
         block = SEBlock(channels, reduction)
-        what = f"SEBlock({channels}, {reduction})"
+        what = f"SEBlock({channels}, {reduction})" + (HIDDEN if hidden else "")
         count = sum(p.numel() for p in block.parameters())
         if count != _se_params(channels, reduction):
+            secret(_se_params(channels, reduction))
             raise CheckFailed(f"{what} has {count:,} parameters, which is not right",
                               hint="Linear(C, C // r) and Linear(C // r, C), both with biases")
         x = torch.rand(2, channels, 6, 7, generator=gen) + 0.1
@@ -133,12 +152,12 @@ def _check_se_block(SEBlock):  # noqa: N803 - the learner's class name
                hint="squeeze with x.mean(dim=(2, 3)) or nn.AdaptiveAvgPool2d(1)")
 
 
-def _transposed_cases() -> list[tuple[int, int, int, int, int, int]]:
+def _transposed_cases(seed: int = 105, count: int = 30) -> list[tuple[int, int, int, int, int, int]]:
     """(size, kernel, stride, padding, output_padding, dilation): simple ones first, then random."""
     cases = [(5, 3, 1, 0, 0, 1), (4, 1, 3, 0, 0, 1), (16, 4, 2, 1, 0, 1), (7, 3, 1, 1, 0, 1), (3, 3, 2, 0, 1, 1),
-             (5, 3, 1, 0, 0, 2), (6, 2, 3, 2, 2, 1), (4, 3, 2, 1, 1, 3)]
-    gen = torch.Generator().manual_seed(105)
-    while len(cases) < 30:
+             (5, 3, 1, 0, 0, 2), (6, 2, 3, 2, 2, 1), (4, 3, 2, 1, 1, 3)] if seed == 105 else []
+    gen = torch.Generator().manual_seed(seed)
+    while len(cases) < count:
         size, k, s, p, op, d = (int(torch.randint(low, high + 1, (1,), generator=gen))
                                 for low, high in [(1, 12), (1, 6), (1, 4), (0, 3), (0, 3), (1, 3)])
         if op < max(s, d) and (size - 1) * s - 2 * p + d * (k - 1) + op + 1 >= 1:
@@ -159,68 +178,60 @@ def _transposed_mistakes(size, k, s, p, op, d) -> list[tuple[int, str]]:
         ((size - 1) * s - p + d * (k - 1) + op + 1, "padding P is cut from both ends: 2P in all"),
     ]
 
+NO_TRANSPOSED_HELPER = Rule("work it out yourself: convlab's helper that computes the answer is refused",
+                            calls=("convlab.arith.transposed_output_size",), names=("transposed_output_size",))
+
+
 @exercise("10.5", answers=["transposed_out"])
 def _check_transposed_out(transposed_out):
     expect(callable(transposed_out), "transposed_out should be a function",
            hint="def transposed_out(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):")
-    for size, k, s, p, op, d in _transposed_cases():
+    with obeying(NO_TRANSPOSED_HELPER, transposed_out):
+        pass  # reads the answer's code for the helper before anything runs
+    for (size, k, s, p, op, d), hidden in with_hidden(_transposed_cases(), lambda: _transposed_cases(1050, 12)):
         call = f"transposed_out({size}, {k}, stride={s}, padding={p}, output_padding={op}, dilation={d})"
+        call += HIDDEN if hidden else ""
         layer = nn.ConvTranspose2d(1, 1, (k, 1), (s, 1), (p, 0), (op, 0), dilation=(d, 1))  # one axis is enough
         with torch.no_grad():
             real = layer(torch.zeros(1, 1, size, 1)).shape[2]
-        got = expect_integer(transposed_out(size, k, s, p, op, d), call, hint="an output length is a whole number")
+        with obeying(NO_TRANSPOSED_HELPER._replace(names=())):
+            got = transposed_out(size, k, s, p, op, d)
+        try:
+            got = expect_integer(got, call, hint="an output length is a whole number")
+        except CheckFailed:
+            secret(real)
+            raise
         if got != real:
+            secret(real)
             hints = [hint for value, hint in _transposed_mistakes(size, k, s, p, op, d) if value == got]
             raise CheckFailed(f"{call} returned {got}, not the length nn.ConvTranspose2d gives",
                               hint=hints[0] if hints else "W stamps S apart, each as wide as the dilated kernel; "
                                                               "then cut the padding and add output_padding")
 
 
-class _Forbidden(Exception):
-    """Raised by the functions exercise 10.6 asks the learner not to call."""
+NO_SHORTCUTS = Rule(
+    "this exercise rules out autograd, transposed convolutions, torch.nn.grad and F.fold (col2im): compute it "
+    "yourself with nnf.conv2d, a full correlation of dY with the kernel rotated by 180°",
+    calls=("torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward",
+           "torch.nn.functional.conv_transpose2d", "torch.conv_transpose2d", "torch.nn.ConvTranspose2d.forward",
+           "torch.nn.grad.conv2d_input", "torch.nn.functional.fold", "convlab.ops.grad_input",
+           "convlab.ops.input_grad_by_correlation"),
+    names=("autograd", "backward", "conv_transpose2d", "ConvTranspose2d", "conv2d_input", "fold", "Fold",
+           "grad_input", "input_grad_by_correlation"),
+)
 
 
-def _forbid(name: str):
-    def refuse(*args, **kwargs):
-        raise _Forbidden(name)
-
-    return refuse
-
-
-_FORBIDDEN = [  # (object, attribute, what the learner called)
-    (torch.autograd, "grad", "torch.autograd.grad"),
-    (torch.autograd, "backward", "torch.autograd.backward"),
-    (torch.Tensor, "backward", ".backward()"),
-    (F, "conv_transpose2d", "F.conv_transpose2d"),
-    (torch, "conv_transpose2d", "torch.conv_transpose2d"),
-    (nn.ConvTranspose2d, "forward", "nn.ConvTranspose2d"),
-    (torch.nn.grad, "conv2d_input", "torch.nn.grad.conv2d_input"),
-    (F, "fold", "F.fold (col2im)"),
-    (convlab.ops, "grad_input", "convlab.ops.grad_input"),
-    (convlab.ops, "input_grad_by_correlation", "convlab.ops.input_grad_by_correlation"),
-]
-
-
-@contextlib.contextmanager
-def _without_shortcuts():
-    """Make autograd, transposed convolutions and col2im raise while the learner's code runs."""
-    with contextlib.ExitStack() as stack:
-        for owner, attribute, name in _FORBIDDEN:
-            stack.enter_context(mock.patch.object(owner, attribute, _forbid(name)))
-        yield
-
-
-def _input_grad_cases() -> list[dict]:
+def _input_grad_cases(seed: int = 106, count: int = 8) -> list[dict]:
     """Stride-1 layers: one channel and no padding first (the flip), then C = O (the axes), then any."""
-    gen = torch.Generator().manual_seed(106)
+    gen = torch.Generator().manual_seed(seed)
 
     def rand(low: int, high: int) -> int:
         return int(torch.randint(low, high + 1, (1,), generator=gen))
 
     cases = [{"n": 1, "c": 1, "o": 1, "h": 6, "w": 6, "k": 3, "padding": 0},
              {"n": 1, "c": 2, "o": 2, "h": 6, "w": 5, "k": 2, "padding": 0},
-             {"n": 1, "c": 2, "o": 3, "h": 5, "w": 7, "k": 3, "padding": 0}]
-    while len(cases) < 8:
+             {"n": 1, "c": 2, "o": 3, "h": 5, "w": 7, "k": 3, "padding": 0}] if seed == 106 else []
+    while len(cases) < count:
         k = rand(1, 4)
         cases.append({"n": rand(1, 3), "c": rand(1, 4), "o": rand(1, 4), "h": rand(k + 1, 9), "w": rand(k + 1, 9),
                       "k": k, "padding": rand(0, k - 1)})
@@ -250,28 +261,28 @@ def _input_grad_mistakes(weight: torch.Tensor, grad: torch.Tensor, padding: int)
     return mistakes
 
 
-def _describe_input_grad(case: dict) -> str:
+def _describe_input_grad(case: dict, hidden: bool = False) -> str:
     return (f"x {case['n']}×{case['c']}×{case['h']}×{case['w']}, {case['o']} kernels {case['k']}×{case['k']}, "
-            f"padding {case['padding']}")
+            f"padding {case['padding']}" + (HIDDEN if hidden else ""))
 
 @exercise("10.6", answers=["input_grad"])
 def _check_input_grad(input_grad):
     expect(callable(input_grad), "input_grad should be a function",
            hint="def input_grad(weight, grad_output, padding=0):")
-    for i, case in enumerate(_input_grad_cases()):
-        weight, grad, expected = _input_grad_reference(case, 1060 + i)
-        what = f"input_grad for {_describe_input_grad(case)}"
-        try:
-            with _without_shortcuts():
-                got = input_grad(weight.clone(), grad.clone(), case["padding"])
-        except _Forbidden as forbidden:
-            raise CheckFailed(f"input_grad called {forbidden}, which this exercise rules out",
-                              hint="compute it yourself with F.conv2d: a full correlation of dY with the "
-                                   "kernel rotated by 180°") from None
-        got = expect_shape(got, tuple(expected.shape), what,
+    with obeying(NO_SHORTCUTS, input_grad):
+        pass  # reads the answer's code for the shortcuts before anything runs
+    public = [(layer, 1060 + i) for i, layer in enumerate(_input_grad_cases())]
+    hidden_cases = lambda: [(layer, 10600 + i) for i, layer in enumerate(_input_grad_cases(1060, 5))]  # noqa: E731
+    for (case, seed), hidden in with_hidden(public, hidden_cases):
+        weight, grad, expected = _input_grad_reference(case, seed)
+        what = f"input_grad for {_describe_input_grad(case, hidden)}"
+        with obeying(NO_SHORTCUTS._replace(names=())):
+            got = input_grad(weight.clone(), grad.clone(), case["padding"])
+        got = expect_shape(got, tuple(expected.shape), what, answer=expected,
                            hint="(N, C, H, W) like the input: swap the kernel's channel axes, and pad dY by "
                                 "k − 1 − padding on every side")
         if not torch.allclose(got, expected, atol=1e-8):
+            secret(expected)
             hints = [hint for value, hint in _input_grad_mistakes(weight, grad, case["padding"])
                      if torch.allclose(got, value, atol=1e-8)]
             raise CheckFailed(f"{what} differs from autograd's",
@@ -279,11 +290,11 @@ def _check_input_grad(input_grad):
                                                               "pad dY so that every partial overlap counts")
 
 
-def _local_cases() -> list[tuple[int, int, int, int, int, int]]:
+def _local_cases(seed: int = 107, count: int = 12) -> list[tuple[int, int, int, int, int, int]]:
     """(in_channels, out_channels, kernel, size, stride, padding): AlexNet's conv1 shape, then random."""
-    cases = [(3, 4, 3, 12, 1, 0), (2, 3, 3, 9, 2, 0), (1, 2, 3, 8, 1, 1), (3, 96, 11, 227, 4, 0)]
-    gen = torch.Generator().manual_seed(107)
-    while len(cases) < 12:
+    cases = [(3, 4, 3, 12, 1, 0), (2, 3, 3, 9, 2, 0), (1, 2, 3, 8, 1, 1), (3, 96, 11, 227, 4, 0)] if seed == 107 else []
+    gen = torch.Generator().manual_seed(seed)
+    while len(cases) < count:
         c, o, k, size, s, p = (int(torch.randint(low, high + 1, (1,), generator=gen))
                                for low, high in [(1, 4), (1, 6), (1, 5), (5, 20), (1, 3), (0, 2)])
         if k <= size + 2 * p:
@@ -302,18 +313,31 @@ def _local_mistakes(c, o, k, size, s, p, positions) -> list[tuple[int, str]]:
         (((size - k) // s + 1) ** 2 * o * (weights + 1), "the padding adds positions too"),
     ]
 
+NO_UNSHARED_HELPER = Rule("work it out yourself: convlab's helper that computes the answer is refused",
+                          calls=("convlab.arith.unshared_params",), names=("unshared_params",))
+
+
 @exercise("10.7", answers=["local_params"])
 def _check_local_params(local_params):
     expect(callable(local_params), "local_params should be a function",
            hint="def local_params(in_channels, out_channels, kernel_size, size, stride=1, padding=0):")
-    for c, o, k, size, s, p in _local_cases():
-        call = f"local_params({c}, {o}, {k}, size={size}, stride={s}, padding={p})"
+    with obeying(NO_UNSHARED_HELPER, local_params):
+        pass  # reads the answer's code for the helper before anything runs
+    for (c, o, k, size, s, p), hidden in with_hidden(_local_cases(), lambda: _local_cases(1070, 8)):
+        call = f"local_params({c}, {o}, {k}, size={size}, stride={s}, padding={p})" + (HIDDEN if hidden else "")
         conv = nn.Conv2d(c, o, k, stride=s, padding=p)  # the same windows, shared: count it, and its positions
         with torch.no_grad():
             positions = conv(torch.zeros(1, c, size, size)).shape[-2:].numel()
         want = positions * sum(t.numel() for t in conv.parameters())
-        got = expect_integer(local_params(c, o, k, size, s, p), call, hint="a parameter count is a whole number")
+        with obeying(NO_UNSHARED_HELPER._replace(names=())):
+            got = local_params(c, o, k, size, s, p)
+        try:
+            got = expect_integer(got, call, hint="a parameter count is a whole number")
+        except CheckFailed:
+            secret(want)
+            raise
         if got != want:
+            secret(want)
             hints = [hint for value, hint in _local_mistakes(c, o, k, size, s, p, positions) if value == got]
             raise CheckFailed(f"{call} returned {got:,}, which is not right",
                               hint=hints[0] if hints else "a convolution's kernels and biases, once per "

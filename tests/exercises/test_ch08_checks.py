@@ -1,5 +1,5 @@
 """Chapter 8's exercise checks: each likely mistake gets its own diagnosis, the functions a check
-switches off come back afterwards, and no feedback gives the expected value away."""
+switches off (its rules) come back afterwards, and no feedback gives the expected value away."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from torch import nn
 
 from convlab.exercises import ch08
 from convlab.exercises.checking import run_check
+from convlab.exercises.rules import _owner
 
 
 def _run(exercise_id: str, source: str):
@@ -25,7 +26,7 @@ MISTAKES = [
             '    if mode == "max":\n'
             '        return nnf.max_pool2d(x, kernel_size, stride)\n'
             '    return nnf.avg_pool2d(x, kernel_size, stride)\n',
-     "called torch.nn.functional.max_pool2d"),
+     "used torch.nn.functional.max_pool2d"),
     ("8.1", 'def pool(x, kernel_size, stride, mode="max"):\n'
             '    layer = nn.MaxPool2d if mode == "max" else nn.AvgPool2d\n'
             '    return layer(kernel_size, stride)(x)\n',
@@ -98,12 +99,17 @@ def test_each_mistake_gets_its_diagnosis(exercise_id, source, diagnosis):
     assert "expected" not in result.feedback  # never the expected value
 
 
+def _refused_functions():
+    paths = ch08.NO_RUNNING_LAYERS.calls + ch08.NO_AUTOGRAD.calls
+    return [getattr(*_owner(path)) for path in paths]
+
+
 def test_switched_off_functions_come_back():
-    originals = [getattr(owner, name) for owner, name in ch08._LAYERS + ch08._AUTOGRAD]
+    originals = _refused_functions()
     _run("8.1", MISTAKES[0][1])
     _run("8.3", MISTAKES[6][1])
     _run("8.4", MISTAKES[10][1])
-    assert [getattr(owner, name) for owner, name in ch08._LAYERS + ch08._AUTOGRAD] == originals
+    assert _refused_functions() == originals
     assert nnf.max_pool2d(torch.arange(4.0).view(1, 1, 2, 2), 2).item() == 3.0
 
 

@@ -57,6 +57,10 @@ def test_transposed_out_cases_are_valid_for_pytorch():
         assert layer(torch.zeros(1, 1, size, 1)).shape[2] == _transposed_right(size, k, s, p, op, d) >= 1
 
 
+SHORT_NAMES = {"torch.autograd.grad": "autograd", "backward": "backward", "F.conv_transpose2d": "conv_transpose2d",
+               "torch.nn.grad.conv2d_input": "conv2d_input", "nn.ConvTranspose2d": "ConvTranspose2d", "F.fold": "fold"}
+
+
 @pytest.mark.parametrize(
     "shortcut",
     [
@@ -101,7 +105,9 @@ def test_input_grad_shortcuts_are_refused(shortcut):
               "torch.nn.grad.conv2d_input": with_nn_grad, "nn.ConvTranspose2d": with_module,
               "F.fold": with_fold}[shortcut]
     result = run_check("10.6", {"input_grad": answer})
-    assert result.status == "failed" and "rules out" in result.feedback and shortcut in result.feedback, result.feedback
+    assert result.status == "failed" and "rule broken" in result.feedback and "rules out" in result.feedback
+    used = result.feedback.split("your code used ")[-1]  # the answer's code names the shortcut
+    assert SHORT_NAMES[shortcut] in used, result.feedback
     # the shortcuts work again after the check
     assert torch.allclose(with_transpose(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 2, 2)), torch.ones(1, 1, 3, 3) *
                           torch.tensor([[1.0, 2, 1], [2, 4, 2], [1, 2, 1]]))
@@ -144,3 +150,19 @@ def test_local_params_mistakes_are_named(formula, diagnosis):
     result = run_check("10.7", {"local_params": answer})
     assert result.status == "failed" and diagnosis in result.feedback, result.feedback
     assert "expected" not in result.feedback
+
+
+@pytest.mark.parametrize(
+    ("call", "refused"),
+    [
+        ("F.conv_transpose2d(grad_output, weight, padding=padding)", "torch.nn.functional.conv_transpose2d"),
+        ("torch.nn.grad.conv2d_input((grad_output.shape[0], weight.shape[1], 6, 6), weight, grad_output)",
+         "torch.nn.grad.conv2d_input"),
+    ],
+)
+def test_input_grad_shortcuts_are_refused_when_they_run(call, refused):
+    """Code whose source cannot be read (typed at a prompt) is still refused when it calls a shortcut."""
+    namespace = {"F": F, "torch": torch}
+    exec(f"def input_grad(weight, grad_output, padding=0):\n    return {call}\n", namespace)  # noqa: S102
+    result = run_check("10.6", namespace)
+    assert result.status == "failed" and f"your code used {refused}" in result.feedback, result.feedback

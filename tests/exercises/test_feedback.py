@@ -170,6 +170,12 @@ class Copier:
         return next(iter(self.seen.values()))
 
 
+# Function answers whose result cannot be learnt from the public cases' inputs.
+NOTHING_TO_COPY = {
+    "9.1": "lenet5() takes no input: there is no other input to copy a result to",
+    "9.3": "train_step acts on the model it is given: its result is not a function of the arguments",
+}
+
 FUNCTION_EXERCISES = [(name, ex) for name, ex in EXERCISES]
 
 
@@ -177,8 +183,8 @@ FUNCTION_EXERCISES = [(name, ex) for name, ex in EXERCISES]
 def test_copied_public_results_fail_the_hidden_cases(name, exercise_id, monkeypatch):
     from convlab.exercises.checking import get_exercise
 
-    if int(exercise_id.split(".")[0]) >= 8:
-        pytest.xfail("chapters 8-10 come from other branches: their checks adopt with_hidden at merge")
+    if exercise_id in NOTHING_TO_COPY:
+        pytest.skip(NOTHING_TO_COPY[exercise_id])
     answers = get_exercise(exercise_id).answers
     space = dict(_solved(name))
     if not all(inspect.isfunction(space[answer]) for answer in answers):
