@@ -7,6 +7,8 @@ start first, so that they overlap with everything else instead of starting last
 (``--no-loadscope-reorder`` keeps this order).
 """
 
+pytest_plugins = ["tests.book_fixtures"]  # the built book and the browser, shared by every module
+
 SLOWEST_FIRST = (
     "tests/test_book.py",
     "tests/test_reader_html.py",

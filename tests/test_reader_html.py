@@ -14,11 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests import browser, test_book
-from tests.test_book import ROOT, toc_files
-
-# The built book and the browser: test_book's fixtures, shared rather than copied.
-built_book, chromium, site = test_book.built_book, test_book.chromium, test_book.site
+from tests import browser
+from tests.book_fixtures import ROOT, toc_files
 
 BUILD_PATHS = ("site-packages", "/tmp/", "/root/", "/home/", str(ROOT))
 # Bytes a page with an explorer may load, everything included (test_book holds every page to 2 MB).
