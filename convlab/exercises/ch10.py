@@ -11,10 +11,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from convlab.arith import conv_params
 from convlab.exercises.checking import CheckFailed, exercise, secret, with_hidden
-from convlab.exercises.expect import expect, expect_close, expect_integer, expect_shape
-from convlab.exercises.rules import Rule, obeying
+from convlab.exercises.expect import expect, expect_close, expect_function, expect_integer, expect_shape
+from convlab.exercises.rules import NO_COURSE_HELPERS, Rule, obeying
 
 HIDDEN = " (a hidden case, checked only when grading)"
 
@@ -65,32 +64,48 @@ def _gradient_cases(seed: int) -> list[tuple[tuple[dict, int], bool]]:
     return with_hidden(public, lambda: [(case, seed * 100 + i) for i, case in enumerate(_conv_cases(seed * 100, 4))])
 
 
-def _expect_count(got, want: int, what: str, known: dict[int, str], hint: str) -> None:
-    """Fail unless ``got == want``; name a known mistake when ``got`` matches one, never ``want``."""
-    try:
-        got = expect_integer(got, what, hint=hint)
-    except CheckFailed:
-        secret(want)
-        raise
-    if got != want:
-        secret(want)
-        raise CheckFailed(f"{what} = {got:,} is not right", hint=known.get(got, hint))
+def _block_real(c_in: int, c_out: int, k: int) -> tuple[int, int]:
+    """Count real layers' parameters, on the meta device (shapes only, no memory)."""
+    def count(*layers: nn.Module) -> int:
+        return sum(p.numel() for layer in layers for p in layer.parameters())
 
-@exercise("10.1", answers=["standard_params", "separable_params"])
-def _check_separable_params(standard_params, separable_params):
-    standard = conv_params(32, 64, 3, bias=False)
-    _expect_count(standard_params, standard, "standard_params",
-                  {conv_params(32, 64, 3): "no bias here: bias=False",
-                   conv_params(1, 64, 3, bias=False): "each kernel spans all 32 input channels"},
-                  hint="64 kernels, each 3×3 over all 32 input channels, no bias")
-    depthwise, pointwise = conv_params(32, 32, 3, bias=False, groups=32), conv_params(32, 64, 1, bias=False)
-    _expect_count(separable_params, depthwise + pointwise, "separable_params",
-                  {conv_params(32, 32, 3, bias=False) + pointwise:
-                       "the depthwise part has groups=32: each of its kernels is 3×3×1, not 3×3×32",
-                   depthwise: "add the 1×1 convolution from 32 to 64 channels",
-                   pointwise: "add the depthwise 3×3 convolution (groups=32)",
-                   conv_params(32, 32, 3, groups=32) + conv_params(32, 64, 1): "no biases here: bias=False"},
-                  hint="depthwise: one 3×3 kernel per input channel (groups=32); then a 1×1 conv from 32 to 64")
+    standard = nn.Conv2d(c_in, c_out, k, bias=False, device="meta")
+    depthwise = nn.Conv2d(c_in, c_in, k, groups=c_in, bias=False, device="meta")
+    pointwise = nn.Conv2d(c_in, c_out, 1, bias=False, device="meta")
+    return count(standard), count(depthwise, pointwise)
+
+
+def _block_cases(seed: int, n: int = 8) -> list[tuple[int, int, int]]:
+    gen = torch.Generator().manual_seed(seed)
+    return [(int(torch.randint(2, 97, (1,), generator=gen)), int(torch.randint(2, 129, (1,), generator=gen)),
+             int(torch.randint(1, 5, (1,), generator=gen)) * 2 - 1) for _ in range(n)]
+
+
+@exercise("10.1", answers=["block_params"])
+def _check_block_params(block_params):
+    def mistakes(c_in, c_out, k):
+        standard, depthwise, pointwise = c_out * c_in * k * k, c_in * k * k, c_in * c_out
+        return [((standard, c_in * c_in * k * k + pointwise),
+                 "the depthwise part has groups=in_channels: each of its kernels is k×k×1, not k×k×in_channels"),
+                ((standard, depthwise), "add the 1×1 convolution from in_channels to out_channels"),
+                ((standard, pointwise), "add the depthwise k×k convolution (groups=in_channels)"),
+                ((c_out * c_in * k, c_in * k + pointwise), "a k×k kernel has k² weights per channel, not k"),
+                ((standard, c_in * k + pointwise), "a depthwise k×k kernel has k² weights, not k"),
+                ((standard + c_out, depthwise + c_in + pointwise + c_out), "no biases here: bias=False"),
+                ((standard + c_out, depthwise + pointwise), "no bias in the standard convolution: bias=False"),
+                ((standard, depthwise + pointwise + c_in + c_out), "no biases in the block: bias=False"),
+                ((c_out * k * k, depthwise + pointwise), "each standard kernel spans all in_channels")]
+
+    def pair_of_ints(value, call):
+        expect(isinstance(value, (tuple, list)) and len(value) == 2,
+               f"{call} should return two numbers: (standard, separable)", hint="return standard, separable")
+        return tuple(expect_integer(v, call, hint="a parameter count is a whole number") for v in value)
+
+    expect_function(block_params, "block_params", [(32, 64, 3), (3, 16, 5), (64, 128, 1), (16, 16, 7)],
+                    lambda: _block_cases(1010), _block_real, mistakes=mistakes, convert=pair_of_ints,
+                    rule=NO_COURSE_HELPERS, signature="def block_params(in_channels, out_channels, kernel_size):",
+                    hint="standard: out_channels kernels of k×k×in_channels; separable: one k×k kernel per input "
+                         "channel, then a 1×1 convolution from in_channels to out_channels; no biases")
 
 @exercise("10.2", answers=["bias_grad"])
 def _check_bias_grad(bias_grad):
@@ -102,12 +117,25 @@ def _check_bias_grad(bias_grad):
         expect_close(got, expected, what, atol=1e-8,
                      hint="each bias is added at every position of every sample: sum dY over those")
 
+NO_WEIGHT_GRAD_SHORTCUTS = Rule(
+    "this exercise rules out autograd and torch.nn.grad: compute dW yourself from nnf.unfold (im2col)",
+    calls=("torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward",
+           "torch.nn.grad.conv2d_weight", "convlab.ops.grad_weight"),
+    names=("autograd", "backward", "grad", "conv2d_weight", "convolution_backward", "grad_weight"),
+)
+
+
 @exercise("10.3", answers=["weight_grad"])
 def _check_weight_grad(weight_grad):
+    expect(callable(weight_grad), "weight_grad should be a function",
+           hint="def weight_grad(x, grad_output, kernel_size, stride=1, padding=0):")
+    with obeying(NO_WEIGHT_GRAD_SHORTCUTS, weight_grad):
+        pass  # reads the answer's code for the shortcuts before anything runs
     for (case, seed), hidden in _gradient_cases(81):
         x, grad, expected, _ = _reference(case, seed)
         what = f"weight_grad for {_describe(case, hidden)}"
-        got = weight_grad(x.clone(), grad.clone(), case["k"], case["stride"], case["padding"])
+        with obeying(NO_WEIGHT_GRAD_SHORTCUTS._replace(names=())):
+            got = weight_grad(x.clone(), grad.clone(), case["k"], case["stride"], case["padding"])
         got = expect_shape(got, tuple(expected.shape), what, answer=expected,
                            hint="(out_channels, in_channels, k, k), like the weight itself")
         expect_close(got, expected, what, atol=1e-8,

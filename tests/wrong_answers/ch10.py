@@ -1,11 +1,28 @@
 """Plausible wrong answers to chapter 10's exercises; each must fail its check with the diagnosis given."""
 
 WRONG_ANSWERS = {
-    # the depthwise part counted as a full 32 → 32 convolution (groups forgotten)
-    "10.1": [('''standard_params = conv_params(32, 64, 3, bias=False)
-separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, bias=False)
+    # the depthwise part counted as a full in_channels → in_channels convolution (groups forgotten)
+    "10.1": [('''def block_params(in_channels, out_channels, kernel_size):
+    standard = out_channels * in_channels * kernel_size**2
+    return standard, in_channels * in_channels * kernel_size**2 + in_channels * out_channels
 ''',
-         "groups=32")],
+         "groups=in_channels"),
+        # the 1×1 convolution forgotten
+        ('''def block_params(in_channels, out_channels, kernel_size):
+    return out_channels * in_channels * kernel_size**2, in_channels * kernel_size**2
+''',
+         "add the 1×1 convolution"),
+        # k weights per kernel channel instead of k²
+        ('''def block_params(in_channels, out_channels, kernel_size):
+    return out_channels * in_channels * kernel_size, in_channels * kernel_size + in_channels * out_channels
+''',
+         "k² weights per channel"),
+        # a bias counted in every convolution
+        ('''def block_params(in_channels, out_channels, kernel_size):
+    standard = out_channels * (in_channels * kernel_size**2 + 1)
+    return standard, in_channels * (kernel_size**2 + 1) + out_channels * (in_channels + 1)
+''',
+         "no biases here")],
     # averaged instead of summed: the bias is added at every position, so its gradient adds up
     "10.2": [('''def bias_grad(grad_output):
     return grad_output.mean(dim=(0, 2, 3))
@@ -53,7 +70,7 @@ separable_params = conv_params(32, 32, 3, bias=False) + conv_params(32, 64, 1, b
     # the biases shared as in a convolution: only the kernels counted per position
     "10.7": [('''def local_params(in_channels, out_channels, kernel_size, size, stride=1, padding=0):
     side = (size + 2 * padding - kernel_size) // stride + 1
-    return side * side * conv_params(in_channels, out_channels, kernel_size, bias=False) + out_channels
+    return side * side * out_channels * in_channels * kernel_size**2 + out_channels
 ''',
          "not shared either")],
 }
@@ -64,6 +81,19 @@ RULE_BREAKERS = {
 
 def transposed_out(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
     return transposed_output_size(size, kernel_size, stride, padding, output_padding, dilation)
+''',
+    "10.1": '''from convlab.arith import conv_params
+
+
+def block_params(in_channels, out_channels, kernel_size):
+    return (conv_params(in_channels, out_channels, kernel_size, bias=False),
+            conv_params(in_channels, in_channels, kernel_size, bias=False, groups=in_channels)
+            + conv_params(in_channels, out_channels, 1, bias=False))
+''',
+    # PyTorch's own weight gradient: the exercise asks for it from nnf.unfold
+    "10.3": '''def weight_grad(x, grad_output, kernel_size, stride=1, padding=0):
+    shape = (grad_output.shape[1], x.shape[1], kernel_size, kernel_size)
+    return torch.nn.grad.conv2d_weight(x, shape, grad_output, stride=stride, padding=padding)
 ''',
     # autograd does the routing: the exercise asks for the full correlation by hand
     "10.6": '''def input_grad(weight, grad_output, padding=0):
