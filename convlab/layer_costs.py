@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from convlab._validate import integer, pair
-from convlab.layer_table import expected_output_shape, expected_params
+from convlab.layer_table import expected_output_shape, expected_params, layer_name
 
 __all__ = ["FLOAT32_BYTES", "CostTable", "LayerCost", "conv_output_macs", "layer_costs", "linear_macs"]
 
@@ -121,17 +121,6 @@ class CostTable:
         return "\n".join([lines[0], rule, *lines[1:-1], rule, lines[-1]])
 
 
-def _name(layer: nn.Module) -> str:
-    kind = type(layer).__name__
-    if isinstance(layer, nn.Conv2d):
-        return f"{kind} {layer.in_channels}→{layer.out_channels}, {layer.kernel_size[0]}×{layer.kernel_size[1]}"
-    if isinstance(layer, nn.Linear):
-        return f"{kind} {layer.in_features}→{layer.out_features}"
-    if isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d)):
-        return f"{kind} {layer.kernel_size}"
-    return kind
-
-
 def _measured_macs(layer: nn.Module, output_shape: Shape) -> int:
     """Multiply-adds read off the output shape: (dot products) × (pairs in each)."""
     if isinstance(layer, nn.Conv2d):
@@ -195,5 +184,5 @@ def layer_costs(model: nn.Module, input_shape) -> CostTable:
         for what, measured, formula in checks:
             if measured != formula:
                 raise RuntimeError(f"{layer}: PyTorch gives {what} {measured}, the formulas {formula}")
-        rows.append(LayerCost(_name(layer), out_shape, params, macs))
+        rows.append(LayerCost(layer_name(layer), out_shape, params, macs))
     return CostTable(shape, tuple(rows))

@@ -17,7 +17,7 @@ from convlab import arith
 from convlab._validate import integer
 from convlab.tables import text_table
 
-__all__ = ["LayerRow", "LayerTable", "expected_output_shape", "expected_params", "layer_table"]
+__all__ = ["LayerRow", "LayerTable", "expected_output_shape", "expected_params", "layer_name", "layer_table"]
 
 Shape = tuple[int, ...]
 
@@ -129,13 +129,15 @@ def expected_params(layer: nn.Module) -> int:
     return 0
 
 
-def _name(layer: nn.Module) -> str:
-    """A short name: ``Conv2d 4→32, 5×3`` or ``Linear 10→2``."""
+def layer_name(layer: nn.Module) -> str:
+    """A short name: ``Conv2d 4→32, 5×3``, ``Linear 10→2`` or ``MaxPool2d 2``."""
     kind = type(layer).__name__
     if isinstance(layer, nn.Conv2d):
         return f"{kind} {layer.in_channels}→{layer.out_channels}, {layer.kernel_size[0]}×{layer.kernel_size[1]}"
     if isinstance(layer, nn.Linear):
         return f"{kind} {layer.in_features}→{layer.out_features}"
+    if isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d)):
+        return f"{kind} {layer.kernel_size}"
     return kind
 
 
@@ -166,6 +168,6 @@ def layer_table(layers, input_shape) -> LayerTable:
                 raise RuntimeError(f"{layer}: PyTorch gives output {measured}, the formula {expected}")
             if params != expected_params(layer):
                 raise RuntimeError(f"{layer}: PyTorch counts {params} parameters, the formula {expected_params(layer)}")
-            rows.append(LayerRow(_name(layer), tuple(x.shape), measured, params))
+            rows.append(LayerRow(layer_name(layer), tuple(x.shape), measured, params))
             x = y
     return LayerTable(tuple(rows))

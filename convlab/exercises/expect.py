@@ -92,9 +92,14 @@ def expect_equal(got: Any, expected: Any, what: str, *, hint: str = "", mistakes
 
 
 def expect_tensor(value: Any, what: str, *, hint: str = "") -> torch.Tensor:
-    """Fail unless ``value`` is a tensor or an array; return it as a float64 tensor."""
+    """Fail unless ``value`` is a tensor, an array or nested lists of numbers; return it as a float64 tensor."""
     if isinstance(value, np.ndarray):
         value = torch.from_numpy(value)
+    if isinstance(value, (list, tuple)):
+        try:
+            value = torch.tensor(value, dtype=torch.float64)
+        except (TypeError, ValueError):
+            raise CheckFailed(f"{what} should be a tensor (or nested lists) of numbers", hint=hint) from None
     if not isinstance(value, torch.Tensor):
         raise CheckFailed(f"{what} should be a torch.Tensor, not {type(value).__name__}", hint=hint)
     return value.detach().to(torch.float64)
