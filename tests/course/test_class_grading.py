@@ -81,11 +81,12 @@ OBFUSCATED_FORGERY = (
 )
 
 
-def with_hostile_answers(cases: dict[str, str]) -> tuple:
-    """The solved notebook with each case's code before one exercise's solution."""
+def with_hostile_answers(cases: dict[str, str], *, first: int = 0) -> tuple:
+    """The solved notebook with each case's code before one exercise's solution, from exercise
+    number ``first`` on (the exercises before it keep their honest answers)."""
     learner = nb.solution(NAME)
     answers = nb.answer_cells(learner)
-    placed = dict(zip(cases, answers, strict=False))
+    placed = dict(zip(cases, list(answers)[first:], strict=False))
     for case, exercise in placed.items():
         answers[exercise].source = cases[case] + answers[exercise].source
     return learner, placed
@@ -120,7 +121,8 @@ def graded_class(tmp_path_factory):
     obfuscated = nb.exercises(NAME)
     nb.answer_cells(obfuscated)["2.1"].source = OBFUSCATED_FORGERY
     first, placed_first = with_hostile_answers({name: cases[name] for name in names[:5]})
-    second, placed_second = with_hostile_answers({name: cases[name] for name in names[5:]})
+    # the honest exercise first: what a fork bomb leaves behind must not decide its status
+    second, placed_second = with_hostile_answers({name: cases[name] for name in names[5:]}, first=1)
     learners = {"alice": nb.solution(NAME), "bob": nb.exercises(NAME), "carol": wrong, "=mallory": first}
     learners |= {"trudy": second, "yves-obfuscated": obfuscated, "zed-forger": forged}
     for learner, notebook in learners.items():
