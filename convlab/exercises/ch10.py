@@ -7,6 +7,8 @@ exercise rules out are refused through :mod:`convlab.exercises.rules`.
 
 from __future__ import annotations
 
+import copy
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -152,6 +154,7 @@ def _check_se_block(SEBlock):  # noqa: N803 - the learner's class name
            hint="class SEBlock(nn.Module): with __init__(self, channels, reduction) and forward(self, x)")
     gen = torch.Generator().manual_seed(84)
     public = [(16, 4), (32, 8), (12, 3), (8, 2)]
+    bends = []  # how far each block's excitation is from affine: 0 without a nonlinearity between the Linears
     for (channels, reduction), hidden in with_hidden(public, lambda: [(24, 6), (20, 4), (10, 5), (36, 3)]):
         torch.manual_seed(channels)
         block = SEBlock(channels, reduction)
@@ -178,6 +181,26 @@ def _check_se_block(SEBlock):  # noqa: N803 - the learner's class name
             same = torch.allclose(block(flat) / flat, block(bumpy) / bumpy, atol=1e-5)
         expect(same, f"{what}: the squeeze should be a global *average* of each channel",
                hint="squeeze with x.mean(dim=(2, 3)) or nn.AdaptiveAvgPool2d(1)")
+        bends.append(_excitation_bend(block, channels, gen))
+    expect(max(bends) > 1e-6, "SEBlock's excitation is affine before its sigmoid: a ReLU is missing",
+           hint="Linear(C, C // r), ReLU, Linear(C // r, C), sigmoid")
+
+
+def _excitation_bend(block: nn.Module, channels: int, gen: torch.Generator) -> float:
+    """How far the excitation's logits at the midpoint of two squeezes are from the mean of their
+    logits: zero when nothing nonlinear sits between the two Linears. Constant channels make the
+    squeezed vector the channels' values themselves; the two squeezes have opposite signs, so a
+    ReLU's units switch between them."""
+    block = copy.deepcopy(block).double()
+    u = (1 + torch.rand(channels, generator=gen, dtype=torch.float64)) * torch.sign(
+        torch.rand(channels, generator=gen, dtype=torch.float64) - 0.5)
+    logits = []
+    for z in (u, 0.5 - u, (u + 0.5 - u) / 2):
+        x = z[None, :, None, None].expand(1, channels, 3, 3).contiguous()
+        with torch.no_grad():
+            w = (block(x) / x)[0, :, 0, 0].clamp(1e-12, 1 - 1e-12)
+        logits.append(torch.log(w / (1 - w)))
+    return float((logits[2] - (logits[0] + logits[1]) / 2).abs().max())
 
 
 def _transposed_cases(seed: int = 105, count: int = 30) -> list[tuple[int, int, int, int, int, int]]:

@@ -166,3 +166,27 @@ def test_input_grad_shortcuts_are_refused_when_they_run(call, refused):
     exec(f"def input_grad(weight, grad_output, padding=0):\n    return {call}\n", namespace)  # noqa: S102
     result = run_check("10.6", namespace)
     assert result.status == "failed" and f"your code used {refused}" in result.feedback, result.feedback
+
+
+class _SEWithoutReLU(nn.Module):
+    """The squeeze and excitation of an SE block, with nothing between the two Linears."""
+
+    def __init__(self, channels, reduction):
+        super().__init__()
+        hidden = channels // reduction
+        self.excite = nn.Sequential(nn.Linear(channels, hidden), nn.Linear(hidden, channels))
+
+    def forward(self, x):
+        return x * torch.sigmoid(self.excite(x.mean(dim=(2, 3))))[:, :, None, None]
+
+
+class _SE(_SEWithoutReLU):
+    def __init__(self, channels, reduction):
+        super().__init__(channels, reduction)
+        self.excite.insert(1, nn.ReLU())
+
+
+def test_an_se_block_without_its_relu_fails_and_with_it_passes():
+    assert run_check("10.4", {"SEBlock": _SE}).status == "passed"
+    result = run_check("10.4", {"SEBlock": _SEWithoutReLU})
+    assert result.status == "failed" and "ReLU is missing" in result.feedback, result.feedback
