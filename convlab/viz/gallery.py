@@ -3,7 +3,8 @@
 :func:`convlab.probes.feature_maps` runs a layer on an image; :func:`plot_feature_map` draws
 one map beside the input; :func:`feature_map_widget` (live, ipywidgets) and
 :func:`feature_map_player` (an HTML player that needs no kernel) move through the output
-channels; :func:`plot_feature_grid` shows many maps at once.
+channels; :func:`plot_feature_grid` shows many maps at once, :func:`plot_picture_row` a few
+named pictures side by side.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from convlab._validate import integer
 from convlab.data import to_maps
 from convlab.viz.player import MAX_FRAMES, html_player, live_widget
 
-__all__ = ["feature_map_player", "feature_map_widget", "plot_feature_grid", "plot_feature_map"]
+__all__ = ["feature_map_player", "feature_map_widget", "plot_feature_grid", "plot_feature_map", "plot_picture_row"]
 
 
 def _show_input(ax, image) -> None:
@@ -95,4 +96,20 @@ def plot_feature_grid(maps, count: int = 8, *, columns: int = 8, size: float = 0
             ax.imshow(maps[i], cmap="gray")
             ax.set_title(str(i), fontsize=7)
     fig.tight_layout()
+    return fig
+
+
+def plot_picture_row(pictures, *, cmap: str = "gray", vmin=None, vmax=None, size: float = 1.9) -> Figure:
+    """Draw ``pictures`` (a mapping title -> H×W or H×W×C array or tensor) side by side, each titled
+    with its key; ``vmin``/``vmax`` fix one colour scale for all of them (else each has its own)."""
+    if not hasattr(pictures, "items") or not pictures:
+        raise TypeError(f"pictures must be a non-empty mapping of title -> picture, got {type(pictures).__name__}")
+    fig, axes = plt.subplots(1, len(pictures), figsize=(size * len(pictures), size + 0.3), dpi=72, squeeze=False)
+    for ax, (title, picture) in zip(axes[0], pictures.items(), strict=True):
+        picture = np.asarray(picture.detach() if hasattr(picture, "detach") else picture).squeeze()
+        if picture.ndim not in (2, 3):
+            raise ValueError(f"picture {title!r} must be H×W or H×W×C, got shape {picture.shape}")
+        ax.imshow(picture, cmap=cmap, vmin=vmin, vmax=vmax)
+        ax.set_title(str(title), fontsize=9)
+        ax.axis("off")
     return fig

@@ -84,3 +84,18 @@ def test_grid_draws_count_maps(layer_and_image):
     fig = gallery.plot_feature_grid(maps, 5, columns=3)
     assert len(fig.axes) == 6  # 2 rows × 3 columns
     assert sum(bool(ax.images) for ax in fig.axes) == 5
+
+
+def test_picture_row_draws_one_titled_panel_per_picture():
+    pictures = {"input": torch.rand(1, 1, 5, 6), "colour": np.zeros((5, 6, 3)), "map": np.eye(4)}
+    fig = gallery.plot_picture_row(pictures, cmap="Blues", vmin=0, vmax=1)
+    assert [ax.get_title() for ax in fig.axes] == list(pictures)
+    assert [ax.images[0].get_array().shape[:2] for ax in fig.axes] == [(5, 6), (5, 6), (4, 4)]
+    plt.close(fig)
+
+
+def test_picture_row_rejects_bad_input():
+    with pytest.raises(TypeError, match="pictures must be a non-empty mapping"):
+        gallery.plot_picture_row([np.eye(3)])
+    with pytest.raises(ValueError, match="'cube' must be H×W or H×W×C"):
+        gallery.plot_picture_row({"cube": np.zeros((2, 3, 4, 5))})
