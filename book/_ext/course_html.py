@@ -13,6 +13,7 @@
 - Error outputs show their message first, frames folded, no build path (``course_errors``).
 - The course is served as one archive, linked from every notebook page (``course_download``).
 - The output-size explorer runs in the page with all its sliders (``course_explorer``).
+- The notes' wrong claims are quoted in one style, linked to the errata (``course_claims``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import course_claims
 import course_download
 import course_errors
 import course_explorer
@@ -186,6 +188,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", drop_unused_design, priority=900)
     app.connect("build-finished", drop_unused_scripts)
     app.connect("build-finished", subset_icon_fonts)
+    course_claims.setup(app)
     course_errors.setup(app)
     course_download.setup(app)
     course_explorer.setup(app)
