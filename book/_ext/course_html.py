@@ -14,6 +14,7 @@
 - The course is served as one archive, linked from every notebook page (``course_download``).
 - The output-size explorer runs in the page with all its sliders (``course_explorer``).
 - The notes' wrong claims are quoted in one style, linked to the errata (``course_claims``).
+- Pictures are stored as palette PNGs, a third of the bytes (``course_images``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import course_claims
 import course_download
 import course_errors
 import course_explorer
+import course_images
 from docutils import nodes
 from latex2mathml.converter import convert
 from sphinx.application import Sphinx
@@ -190,6 +192,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", subset_icon_fonts)
     course_claims.setup(app)
     course_errors.setup(app)
+    course_images.setup(app)
     course_download.setup(app)
     course_explorer.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from convlab._validate import integer
 from convlab.data import BANKS, kernel_bank, to_chw
 from convlab.probes import channel_partials
-from convlab.viz.player import html_player, live_widget
+from convlab.viz.player import FRAME_DPI, MIN_TEXT_PT, PLAYER_WIDTH, html_player, live_widget
 
 __all__ = ["ChannelView", "channel_player", "channel_widget", "plot_channels", "plot_partials", "plot_weight_stack"]
 
@@ -75,10 +75,13 @@ def plot_weight_stack(weight: torch.Tensor, *, annotate: bool | None = None) -> 
     return fig
 
 
-def plot_partials(image, weight, bias=None, out_channel: int = 0, *, fig: Figure | None = None, names=None) -> Figure:
+def plot_partials(
+    image, weight, bias=None, out_channel: int = 0, *, fig: Figure | None = None, names=None, fontsize: float = 8
+) -> Figure:
     """Draw kernel ``out_channel``: its slices (top), the partial maps (bottom) and their sum.
 
-    Pass ``fig`` to redraw into an existing figure (as a player does for each frame).
+    Pass ``fig`` to redraw into an existing figure (as a player does for each frame). At a
+    ``fontsize`` above 10 the titles are short (a player's narrow figure): the channel's name, "map".
     """
     partials, output = channel_partials(image, weight, bias)
     out_channels, in_channels = partials.shape[:2]
@@ -97,14 +100,16 @@ def plot_partials(image, weight, bias=None, out_channel: int = 0, *, fig: Figure
     wlim = float(w.abs().max()) or 1.0
     maps = partials[out_channel]
     mlim = float(torch.cat([maps.flatten(), output[out_channel].flatten()]).abs().max()) or 1.0
+    short = fontsize > 10
     for c in range(in_channels):
         axes[0, c].imshow(w[c].numpy(), cmap="RdBu_r", vmin=-wlim, vmax=wlim)
-        axes[0, c].set_title(f"slice for {names[c]}", fontsize=8)
+        axes[0, c].set_title(names[c] if short else f"slice for {names[c]}", fontsize=fontsize)
         axes[1, c].imshow(maps[c].numpy(), cmap="RdBu_r", vmin=-mlim, vmax=mlim)
-        axes[1, c].set_title("partial map" + (" +" if c < in_channels - 1 else ""), fontsize=8)
-    axes[0, -1].text(0.5, 0.5, f"+ bias\n{bias_value:.3g}", ha="center", va="center", fontsize=9)
+        plus = " +" if c < in_channels - 1 else ""
+        axes[1, c].set_title(("map" if short else "partial map") + plus, fontsize=fontsize)
+    axes[0, -1].text(0.5, 0.5, f"+ bias\n{bias_value:.3g}", ha="center", va="center", fontsize=fontsize + 1)
     axes[1, -1].imshow(output[out_channel].numpy(), cmap="RdBu_r", vmin=-mlim, vmax=mlim)
-    axes[1, -1].set_title(f"= output channel {out_channel}", fontsize=8)
+    axes[1, -1].set_title(f"= out {out_channel}" if short else f"= output channel {out_channel}", fontsize=fontsize)
     for ax in axes.flat:
         ax.set_xticks([])
         ax.set_yticks([])
@@ -156,11 +161,11 @@ def channel_widget(image, *, out_channels: int = 4):
 
 
 def channel_player(
-    image, weight: torch.Tensor, bias: torch.Tensor | None = None, *, interval: int = 1200, dpi: int = 60
+    image, weight: torch.Tensor, bias: torch.Tensor | None = None, *, interval: int = 1200, dpi: int = FRAME_DPI
 ):
     """An HTML player (no kernel needed) stepping through the output channels of ``weight``."""
     if not isinstance(weight, torch.Tensor) or weight.ndim != 4:
         raise ValueError("weight must be a tensor of shape (out_channels, in_channels, kH, kW)")
-    fig = plt.figure(figsize=(6, 3), dpi=integer("dpi", dpi, minimum=20))
-    draw = lambda o: plot_partials(image, weight, bias, o, fig=fig)  # noqa: E731
+    fig = plt.figure(figsize=(PLAYER_WIDTH, 2.6), dpi=integer("dpi", dpi, minimum=20))
+    draw = lambda o: plot_partials(image, weight, bias, o, fig=fig, fontsize=MIN_TEXT_PT)  # noqa: E731
     return html_player(fig, draw, weight.shape[0], interval=interval)

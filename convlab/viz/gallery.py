@@ -15,23 +15,24 @@ from matplotlib.figure import Figure
 
 from convlab._validate import integer
 from convlab.data import to_maps
-from convlab.viz.player import MAX_FRAMES, html_player, live_widget
+from convlab.viz.player import FRAME_DPI, MAX_FRAMES, MIN_TEXT_PT, PLAYER_WIDTH, html_player, live_widget
 
 __all__ = ["feature_map_player", "feature_map_widget", "plot_feature_grid", "plot_feature_map", "plot_picture_row"]
 
 
-def _show_input(ax, image) -> None:
+def _show_input(ax, image, fontsize: float = 9) -> None:
     image = np.asarray(image)
     ax.imshow(image if image.ndim == 3 and image.shape[2] in (3, 4) else image.squeeze(), cmap="gray")
-    ax.set_title("input", fontsize=9)
+    ax.set_title("input", fontsize=fontsize)
     ax.axis("off")
 
 
-def plot_feature_map(maps, index: int, *, image=None, fig: Figure | None = None) -> Figure:
+def plot_feature_map(maps, index: int, *, image=None, fig: Figure | None = None, fontsize: float = 9) -> Figure:
     """Draw feature map ``index`` of ``maps`` (C×H×W), beside ``image`` when given.
 
     Each map gets its own colour scale (a colour bar shows it). Pass ``fig`` to redraw into
-    an existing figure, as a player does for each frame.
+    an existing figure, as a player does for each frame. Above a ``fontsize`` of 10 (a
+    player's narrow figure) the map's name becomes the figure's title, and every text is that size.
     """
     maps = to_maps(maps)
     index = integer("index", index, minimum=0)
@@ -42,11 +43,19 @@ def plot_feature_map(maps, index: int, *, image=None, fig: Figure | None = None)
     fig.clear()
     axes = fig.subplots(1, 2 if image is not None else 1, squeeze=False)[0]
     if image is not None:
-        _show_input(axes[0], image)
+        _show_input(axes[0], image, fontsize)
     ax = axes[-1]
     shown = ax.imshow(maps[index], cmap="gray")
-    fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
-    ax.set_title(f"feature map {index} of {maps.shape[0]}  {maps.shape[1]}×{maps.shape[2]}", fontsize=9)
+    bar = fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
+    name = f"feature map {index} of {maps.shape[0]}  {maps.shape[1]}×{maps.shape[2]}"
+    if fontsize > 10:
+        fig.suptitle(name.replace("  ", ", "), fontsize=fontsize)
+        ax.set_title("map", fontsize=fontsize)
+        bar.ax.tick_params(labelsize=fontsize)
+        bar.ax.yaxis.get_offset_text().set_fontsize(fontsize)
+        fig.subplots_adjust(left=0.02, right=0.8, bottom=0.03, top=0.78, wspace=0.12)
+    else:
+        ax.set_title(name, fontsize=fontsize)
     ax.axis("off")
     return fig
 
@@ -68,17 +77,22 @@ def feature_map_widget(maps, *, image=None):
     return live_widget(show, channel=slider)
 
 
-def feature_map_player(maps, *, image=None, frames: int | None = None, interval: int = 900, dpi: int = 60):
+def feature_map_player(maps, *, image=None, frames: int | None = None, interval: int = 900, dpi: int = FRAME_DPI):
     """An HTML player over the first ``frames`` maps (all of them by default, at most ``MAX_FRAMES``).
 
-    Every frame is an embedded PNG of noisy-looking maps: keep ``frames`` and ``dpi`` small.
+    Every frame is an embedded PNG of noisy-looking maps: keep ``frames`` few. Frames keep 128
+    colours (grey maps and a photograph: a quarter fewer bytes than 256, no visible change).
     """
     maps = to_maps(maps)
     frames = min(maps.shape[0], MAX_FRAMES) if frames is None else integer("frames", frames, minimum=1)
     if frames > maps.shape[0]:
         raise ValueError(f"frames must be at most the number of maps ({maps.shape[0]}), got {frames}")
-    fig = plt.figure(figsize=(5, 2.5), dpi=integer("dpi", dpi, minimum=20))
-    return html_player(fig, lambda i: plot_feature_map(maps, i, image=image, fig=fig), frames, interval=interval)
+    fig = plt.figure(figsize=(PLAYER_WIDTH, 2.3), dpi=integer("dpi", dpi, minimum=20))
+
+    def draw(index: int) -> Figure:
+        return plot_feature_map(maps, index, image=image, fig=fig, fontsize=MIN_TEXT_PT)
+
+    return html_player(fig, draw, frames, interval=interval, colors=128)
 
 
 def plot_feature_grid(maps, count: int = 8, *, columns: int = 8, size: float = 0.9) -> Figure:

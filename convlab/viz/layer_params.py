@@ -20,7 +20,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator
 from convlab._validate import integer
 from convlab.arith import BYTES_PER_FLOAT32, CONV_KERNEL, CONV_OUT, Counts, count_layers
 from convlab.tables import format_bytes
-from convlab.viz.player import MAX_FRAMES, html_player, live_widget
+from convlab.viz.player import FRAME_DPI, MAX_FRAMES, MIN_TEXT_PT, PLAYER_WIDTH, html_player, legible, live_widget
 
 __all__ = ["draw_param_counts", "param_counts_player", "param_counts_widget"]
 
@@ -37,6 +37,7 @@ class _Plot:
     channels: int
     dots: dict[str, Line2D]
     marker: Line2D
+    narrow: bool = False
 
     def mark(self, side: int) -> Counts:
         here = count_layers(side, self.hidden, self.channels)
@@ -44,14 +45,19 @@ class _Plot:
             dot.set_data([side], [getattr(here, field)])
         self.marker.set_xdata([side, side])
         fc_mem, conv_mem = (format_bytes(BYTES_PER_FLOAT32 * n) for n in (here.fc, here.conv))
-        self.ax.set_title(
-            f"{side}×{side}×{self.channels}: FC {here.fc:,} ({fc_mem}) vs conv {here.conv:,} ({conv_mem})", fontsize=9
-        )
+        fc, conv = f"FC {here.fc:,} ({fc_mem})", f"conv {here.conv:,} ({conv_mem})"
+        if self.narrow:
+            self.ax.set_title(f"{side}×{side}×{self.channels}: {fc}\nvs {conv}", fontsize=MIN_TEXT_PT)
+        else:
+            self.ax.set_title(f"{side}×{side}×{self.channels}: {fc} vs {conv}", fontsize=9)
         return here
 
 
-def _plot(fig: Figure, hidden: int, channels: int) -> _Plot:
-    """Clear ``fig`` and draw the three curves over all image sides (everything but the marks)."""
+def _plot(fig: Figure, hidden: int, channels: int, *, narrow: bool = False) -> _Plot:
+    """Clear ``fig`` and draw the three curves over all image sides (everything but the marks).
+
+    ``narrow``: the legend under the plot and every text at least ``MIN_TEXT_PT`` (a player).
+    """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     curves = [count_layers(int(s), hidden, channels) for s in _SIDES]
@@ -76,10 +82,15 @@ def _plot(fig: Figure, hidden: int, channels: int) -> _Plot:
     memory.set_ylabel("float32 memory")
     memory.yaxis.set_major_locator(LogLocator(base=1000, numticks=6))
     memory.yaxis.set_major_formatter(FuncFormatter(lambda b, _: format_bytes(round(b)) if b >= 1 else ""))
-    ax.legend(fontsize=7, loc="upper left")
-    ax.set_title("title", fontsize=9)  # reserve its room before the layout is fixed
+    if narrow:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
+        ax.set_title("title\ntitle")  # reserve its room before the layout is fixed
+        legible(fig)
+    else:
+        ax.legend(fontsize=7, loc="upper left")
+        ax.set_title("title", fontsize=9)  # reserve its room before the layout is fixed
     fig.tight_layout()
-    return _Plot(ax, hidden, channels, dots, marker)
+    return _Plot(ax, hidden, channels, dots, marker, narrow)
 
 
 def draw_param_counts(fig: Figure, side: int, hidden: int, channels: int = 1) -> Counts:
@@ -124,8 +135,8 @@ def param_counts_player(sides: tuple[int, ...] = (8, 16, 28, 64, 128, 224, 512, 
     if not sides or len(sides) > MAX_FRAMES:
         raise ValueError(f"sides must hold 1 to {MAX_FRAMES} image sides, got {len(sides)}")
     sides = tuple(integer("sides[i]", s, minimum=4) for s in sides)
-    fig = plt.figure(figsize=(6.4, 3.2), dpi=64)
-    plot = _plot(fig, integer("hidden", hidden, minimum=1), integer("channels", channels, minimum=1))
+    fig = plt.figure(figsize=(PLAYER_WIDTH, 4.1), dpi=FRAME_DPI)
+    plot = _plot(fig, integer("hidden", hidden, minimum=1), integer("channels", channels, minimum=1), narrow=True)
 
     def frame(i: int) -> None:
         plot.mark(sides[i])

@@ -8,19 +8,33 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
+import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from IPython.display import HTML
 from matplotlib import pyplot as plt
 from matplotlib.animation import FuncAnimation
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.spines import Spine
+from matplotlib.text import Text
+from PIL import Image
 
-__all__ = ["MAX_FRAMES", "html_player", "live_widget"]
+__all__ = ["FRAME_DPI", "MAX_FRAMES", "MIN_TEXT_PT", "PLAYER_WIDTH", "html_player", "legible", "live_widget"]
 
 MAX_FRAMES = 16  # every frame is a PNG embedded in the page: the one limit for every player
+# A player's frames are drawn for a phone first: a figure PLAYER_WIDTH inches wide whose
+# smallest text is MIN_TEXT_PT points stays at least 14.4 px (the book's small print) when a
+# 390 px phone shows it 358 px wide; on a desktop its FRAME_DPI frames are shown at 400 px.
+PLAYER_WIDTH = 4.0
+MIN_TEXT_PT = 12.0
+FRAME_DPI = 100
 
 _RANDOM_ID = re.compile(r"[0-9a-f]{32}")  # to_jshtml names its elements with uuid4().hex
 # Frames are embedded PNGs; their bytes hang on the last bits of float maths, so they vary by CPU.
@@ -42,7 +56,15 @@ _ICONS = {  # characters every common font has (the media-control block ⏮⏸�
 _ICON = re.compile(r'<i class="fa (' + "|".join(map(re.escape, _ICONS)) + r')"></i>')
 
 
-def html_player(fig: Figure, draw_frame: Callable[[int], object], frames: int, *, interval: int = 700) -> HTML:
+def html_player(
+    fig: Figure,
+    draw_frame: Callable[[int], object],
+    frames: int,
+    *,
+    interval: int = 700,
+    dpi: float | None = None,
+    colors: int = 256,
+) -> HTML:
     """Render ``draw_frame(0) … draw_frame(frames - 1)`` as a JavaScript player with a slider.
 
     The player is plain HTML and JavaScript (matplotlib's ``to_jshtml``), so it works in the
@@ -52,7 +74,13 @@ def html_player(fig: Figure, draw_frame: Callable[[int], object], frames: int, *
     from one CPU to the next: they number the players of one layout in the order they are first
     drawn (the same frames again get the same ids). The figure is closed.
     Keep frames few and small: every frame is a PNG embedded in the page, so more than
-    :data:`MAX_FRAMES` raise ``ValueError``.
+    :data:`MAX_FRAMES` raise ``ValueError``. Frames are drawn at ``dpi`` (the figure's own by
+    default) and stored as palette PNGs of ``colors`` colours (2 to 256; a figure has few
+    colours: a third of the bytes; photographs and grey maps need fewer bytes with fewer).
+
+    The player's box records, in ``data-min-text-px``, the size of the smallest text any frame
+    shows, in pixels of the frame image: the book checks that text stays legible at the width
+    the frames are shown at.
     """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
@@ -61,11 +89,63 @@ def html_player(fig: Figure, draw_frame: Callable[[int], object], frames: int, *
     if frames > MAX_FRAMES:
         plt.close(fig)
         raise ValueError(f"a player shows at most {MAX_FRAMES} frames, got frames={frames}: use a smaller example")
-    animation = FuncAnimation(fig, draw_frame, frames=frames, interval=interval, blit=False)
-    html = animation.to_jshtml(default_mode="once")
+    if isinstance(colors, bool) or not isinstance(colors, int) or not 2 <= colors <= 256:
+        plt.close(fig)
+        raise ValueError(f"colors must be an int from 2 to 256, got {colors!r}")
+    if dpi is not None:
+        if isinstance(dpi, bool) or not isinstance(dpi, int | float) or dpi <= 0:
+            plt.close(fig)
+            raise ValueError(f"dpi must be a positive number, got {dpi!r}")
+        fig.set_dpi(dpi)
+    smallest = []
+
+    def draw_and_measure(index: int):
+        result = draw_frame(index)
+        smallest.append(min((text.get_fontsize() for text in drawn_texts(fig)), default=float("inf")))
+        return result
+
+    animation = FuncAnimation(fig, draw_and_measure, frames=frames, interval=interval, blit=False)
+    with plt.rc_context({"savefig.dpi": "figure"}):
+        html = animation.to_jshtml(default_mode="once")
+    text_px = min(smallest) * fig.dpi / 72
     plt.close(fig)
     html = _ICON.sub(lambda m: _ICONS[m.group(1)], _CDN_LINK.sub("", html))
+    html = _PNG_DATA.sub(lambda m: "data:image/png;base64," + palette_png(m.group(0), colors), html)
+    html = f'<div class="course-player" data-min-text-px="{text_px:.1f}">\n{html}\n</div>'
     return HTML(_RANDOM_ID.sub(_player_id(_RANDOM_ID.sub("", html)), html))
+
+
+def legible(fig: Figure, minimum: float = MIN_TEXT_PT) -> Figure:
+    """Raise every text of ``fig`` (shown now or by a later frame) to at least ``minimum`` points."""
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < minimum:
+            text.set_fontsize(minimum)
+    return fig
+
+
+def drawn_texts(artist: Artist) -> Iterator[Text]:
+    """The non-empty texts under ``artist`` that a draw shows (not hidden, nor on an axis turned off)."""
+    if not artist.get_visible():
+        return
+    if isinstance(artist, Text) and artist.get_text().strip():
+        yield artist
+    children = artist.get_children()
+    if isinstance(artist, Axes) and not artist.axison:
+        children = [child for child in children if not isinstance(child, Axis | Spine)]
+    for child in children:
+        yield from drawn_texts(child)
+
+
+def palette_png(encoded: str, colors: int = 256) -> str:
+    """A base64 PNG (as ``to_jshtml`` writes it, lines continued with backslashes) as a palette PNG."""
+    data = base64.b64decode(re.sub(r"[\\\s]", "", encoded.partition(",")[2]))
+    image = Image.open(io.BytesIO(data))
+    if image.mode == "RGBA" and image.getextrema()[3][0] == 255:
+        image = image.convert("RGB")  # opaque: no alpha to keep
+    method = Image.Quantize.FASTOCTREE if image.mode == "RGBA" else Image.Quantize.MEDIANCUT
+    out = io.BytesIO()
+    image.quantize(colors=colors, method=method, dither=Image.Dither.NONE).save(out, format="PNG", optimize=True)
+    return base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def _digest(text: str) -> str:

@@ -18,7 +18,7 @@ from convlab._validate import integer
 from convlab.arith import pool_output_size
 from convlab.ops import pool2d
 from convlab.viz.grids import draw_grid
-from convlab.viz.player import MAX_FRAMES, html_player, live_widget
+from convlab.viz.player import FRAME_DPI, MAX_FRAMES, PLAYER_WIDTH, html_player, legible, live_widget
 
 __all__ = ["draw_pooling", "pooling_player", "pooling_widget"]
 
@@ -42,11 +42,11 @@ def draw_pooling(axes, x, kernel_size: int, stride: int, step: int) -> None:
     hidden = np.arange(rows * cols).reshape(rows, cols) > step
     window = (r * stride, c * stride, kernel_size, kernel_size)
     draw_grid(axes[0], array, highlight=window, title=f"input {array.shape[0]}×{array.shape[1]}", **_SCALE)
-    for ax, pooled, title, fmt in ((axes[1], maxed, "max pool", "{:g}"), (axes[2], averaged, "average pool", "{:.2f}")):
+    for ax, pooled, title, fmt in ((axes[1], maxed, "max pool", "{:g}"), (axes[2], averaged, "avg pool", "{:g}")):
         draw_grid(ax, np.where(hidden, np.nan, pooled), highlight=(r, c, 1, 1), title=title, fmt=fmt, **_SCALE)
 
 
-def pooling_player(x, kernel_size: int = 2, stride: int = 2, *, dpi: int = 72):
+def pooling_player(x, kernel_size: int = 2, stride: int = 2, *, dpi: float = FRAME_DPI):
     """A kernel-free player stepping the pooling window over ``x``, one frame per output cell.
 
     Same picture as :func:`draw_pooling`; the grids are drawn once and each frame only moves
@@ -58,8 +58,9 @@ def pooling_player(x, kernel_size: int = 2, stride: int = 2, *, dpi: int = 72):
         raise ValueError(
             f"x, kernel_size and stride give {rows * cols} windows; a player shows at most {MAX_FRAMES} frames"
         )
-    fig, axes = plt.subplots(1, 3, figsize=(6.6, 2.4), dpi=dpi, gridspec_kw={"width_ratios": [2, 1, 1]})
+    fig, axes = plt.subplots(1, 3, figsize=(PLAYER_WIDTH, 2.2), dpi=dpi, gridspec_kw={"width_ratios": [1.7, 1, 1]})
     draw_pooling(axes, array, kernel_size, stride, rows * cols - 1)  # everything, then hide per frame
+    legible(fig)
     window, *outlines = (ax.patches[-1] for ax in axes)
     cells = [[p for p in ax.patches if p.get_gid() == "cell"] for ax in axes[1:]]  # row-major, like the texts
     faces = [[p.get_facecolor() for p in row] for row in cells]

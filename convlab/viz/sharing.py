@@ -12,21 +12,25 @@ from matplotlib.figure import Figure
 
 from convlab._validate import integer
 from convlab.arith import sharing_counts
-from convlab.viz.player import html_player, live_widget
+from convlab.viz.player import FRAME_DPI, MIN_TEXT_PT, PLAYER_WIDTH, html_player, legible, live_widget
 
 __all__ = ["plot_sharing_counts", "sharing_player", "sharing_widget"]
 
 
-def _counts_figure(fig: Figure, kernels: int, kernel_size: int, in_channels: int):
-    """Draw the curves once into ``fig``; return ``mark(size)``, which moves the markers and title."""
+def _counts_figure(fig: Figure, kernels: int, kernel_size: int, in_channels: int, *, narrow: bool = False):
+    """Draw the curves once into ``fig``; return ``mark(size)``, which moves the markers and title.
+
+    ``narrow``: the panels one above the other and every text at least ``MIN_TEXT_PT`` (a player).
+    """
     sizes = list(range(kernel_size, 65))
     rows = [sharing_counts(s, kernels, kernel_size, in_channels) for s in sizes]
-    left, right = fig.subplots(1, 2)
+    left, right = fig.subplots(2, 1, sharex=True) if narrow else fig.subplots(1, 2)
     left.semilogy(sizes, [r["fc"] for r in rows], color="tab:red", label="fully connected")
     left.semilogy(sizes, [r["conv"] for r in rows], color="tab:blue", label="convolution")
     (pair,) = left.semilogy([], [], "o", color="black")
     left.set_ylim(1, 1e11)
-    left.set_xlabel("input side (pixels)")
+    if not narrow:
+        left.set_xlabel("input side (pixels)")
     left.set_title("parameters", fontsize=10)
     left.legend(fontsize=7, loc="center right")
     right.semilogy(sizes, [r["ratio"] for r in rows], color="tab:purple")
@@ -39,17 +43,22 @@ def _counts_figure(fig: Figure, kernels: int, kernel_size: int, in_channels: int
         ax.minorticks_off()
         ax.set_yticks([10.0**p for p in powers], [f"1e{p}" if p else "1" for p in powers])
         ax.set_xticks([8, 16, 32, 48, 64])
-    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.17, top=0.8, wspace=0.3)  # tight_layout is slow
+    if narrow:
+        legible(fig)
+        fig.subplots_adjust(left=0.17, right=0.97, bottom=0.12, top=0.8, hspace=0.3)
+    else:
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.17, top=0.8, wspace=0.3)  # tight_layout is slow
 
     def mark(size: int) -> dict[str, float]:
         counts = sharing_counts(size, kernels, kernel_size, in_channels)
         pair.set_data([size, size], [counts["conv"], counts["fc"]])
         single.set_data([size], [counts["ratio"]])
-        fig.suptitle(
-            f"{size}×{size}×{in_channels} input, {kernels} kernels of {kernel_size}×{kernel_size}: "
-            f"conv {counts['conv']:,}, FC {counts['fc']:,} (×{counts['ratio']:,.0f})",
-            fontsize=8,
-        )
+        setting = f"{size}×{size}×{in_channels} input, {kernels} kernels of {kernel_size}×{kernel_size}"
+        numbers = f"conv {counts['conv']:,}, FC {counts['fc']:,}", f"(×{counts['ratio']:,.0f})"
+        if narrow:
+            fig.suptitle(f"{setting}\n{numbers[0]} {numbers[1]}", fontsize=MIN_TEXT_PT)
+        else:
+            fig.suptitle(f"{setting}: {numbers[0]} {numbers[1]}", fontsize=8)
         return counts
 
     return mark
@@ -92,8 +101,8 @@ def sharing_player(kernels: int = 10, sizes: Sequence[int] = (8, 16, 24, 32, 40,
     if not sizes:
         raise ValueError("sizes must not be empty")
     kernels = integer("kernels", kernels, minimum=1)
-    fig = plt.figure(figsize=(6, 3), dpi=64)
-    mark = _counts_figure(fig, kernels, 5, 3)
+    fig = plt.figure(figsize=(PLAYER_WIDTH, 4.3), dpi=FRAME_DPI)
+    mark = _counts_figure(fig, kernels, 5, 3, narrow=True)
 
     def frame(index: int) -> None:
         mark(sizes[index])

@@ -17,7 +17,7 @@ from matplotlib import pyplot as plt
 from convlab._validate import integer, pair
 from convlab.arith import conv_output_size
 from convlab.viz.grids import _as_2d, draw_conv_step
-from convlab.viz.player import MAX_FRAMES, html_player, live_widget
+from convlab.viz.player import FRAME_DPI, MAX_FRAMES, MIN_TEXT_PT, PLAYER_WIDTH, html_player, legible, live_widget
 
 __all__ = ["step_products", "walkthrough_player", "walkthrough_widget"]
 
@@ -59,11 +59,21 @@ def _steps(x, kernel, stride, padding, dilation) -> int:
     return out_h * out_w
 
 
-def _figure(figsize, dpi):
+def _figure(figsize, dpi, *, caption_lines: int = 1, fontsize: float = 8):
+    """Three grids in a row and, under them, the products in ``caption_lines`` lines."""
     fig, axes = plt.subplots(1, 3, figsize=figsize, dpi=dpi, gridspec_kw={"width_ratios": [1.3, 1, 1]})
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.86, bottom=0.16, wspace=0.15)
-    caption = fig.text(0.5, 0.04, "", ha="center", va="center", fontsize=8, family="monospace")
+    room = (0.16 if caption_lines == 1 else (0.23 * caption_lines + 0.1) / figsize[1])  # inches to a fraction
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=room, wspace=0.15)
+    caption = fig.text(0.5, room / 2, "", ha="center", va="center", fontsize=fontsize, family="monospace")
     return fig, axes, caption
+
+
+def _by_kernel_row(text: str, kernel_width: int) -> str:
+    """``step_products``' line cut after each kernel row: ``a·b + c·d +`` / ``e·f = 5``."""
+    terms, total = text.rsplit(" = ", 1)
+    parts = terms.split(" + ")
+    rows = [" + ".join(parts[i : i + kernel_width]) for i in range(0, len(parts), kernel_width)]
+    return " +\n".join(rows) + f" = {total}"
 
 
 def walkthrough_widget(x, kernel, *, stride=1, padding=0, dilation=1, figsize=(6.4, 2.6), dpi=72):
@@ -90,9 +100,10 @@ def walkthrough_widget(x, kernel, *, stride=1, padding=0, dilation=1, figsize=(6
 
 
 def walkthrough_player(
-    x, kernel, *, stride=1, padding=0, dilation=1, figsize=(6.4, 2.6), dpi=60, interval=900
+    x, kernel, *, stride=1, padding=0, dilation=1, figsize=(PLAYER_WIDTH, 2.7), dpi=FRAME_DPI, interval=900
 ):
-    """The walk-through as a scrubbable HTML player: one frame per output cell.
+    """The walk-through as a scrubbable HTML player: one frame per output cell, its products
+    written one kernel row per line, legible on a phone.
 
     Raises ``ValueError`` when the output has more cells than a player has frames
     (:data:`convlab.viz.player.MAX_FRAMES`; every frame is a PNG in the page, so keep examples small).
@@ -100,7 +111,8 @@ def walkthrough_player(
     steps = _steps(x, kernel, stride, padding, dilation)
     if steps > MAX_FRAMES:
         raise ValueError(f"the output has {steps} cells but a player shows at most {MAX_FRAMES}: use a smaller example")
-    fig, axes, caption = _figure(figsize, dpi)
+    kernel_rows, kernel_width = _as_2d(kernel, "kernel").shape
+    fig, axes, caption = _figure(figsize, dpi, caption_lines=kernel_rows, fontsize=MIN_TEXT_PT)
     # Draw the last step once (every output cell filled in), then each frame only moves the
     # highlights and hides the output cells not computed yet: redrawing the grids is slow.
     out = draw_conv_step(axes, x, kernel, steps - 1, stride=stride, padding=padding, dilation=dilation)
@@ -121,7 +133,9 @@ def walkthrough_player(
             patch.set_facecolor(face if index <= step else "white")
             text.set_visible(index <= step)
         current.set_xy((j - 0.5, i - 0.5))
-        caption.set_text(step_products(x, kernel, step, stride=stride, padding=padding, dilation=dilation)[0])
+        products = step_products(x, kernel, step, stride=stride, padding=padding, dilation=dilation)[0]
+        caption.set_text(_by_kernel_row(products, kernel_width))
         return []
 
+    legible(fig)
     return html_player(fig, draw, steps, interval=interval)
