@@ -23,6 +23,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+PAGE_BUDGET = 1_000_000  # bytes: a page and everything it loads
 RAW_MATH = re.compile(r"\\\(|\\\[|(?<![\w$])\$(?!\s)[^$\n]{1,80}(?<!\s)\$(?![\w$])")
 
 

@@ -10,7 +10,7 @@ from tests import browser
 from tests.book_fixtures import ROOT, toc_files
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-PAGE_BUDGET = 2_000_000  # bytes: a page and everything it loads
+PAGE_BUDGET = browser.PAGE_BUDGET  # bytes: a page and everything it loads
 
 
 def test_every_toc_entry_has_a_page(built_book):

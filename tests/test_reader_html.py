@@ -18,8 +18,8 @@ from tests import browser
 from tests.book_fixtures import ROOT, toc_files
 
 BUILD_PATHS = ("site-packages", "/tmp/", "/root/", "/home/", str(ROOT))
-# Bytes a page with an explorer may load, everything included (test_book holds every page to 2 MB).
-EXPLORER_PAGE_BUDGET = 1_000_000
+# Bytes a page with an explorer may load, everything included: every page's budget (test_book).
+EXPLORER_PAGE_BUDGET = browser.PAGE_BUDGET
 # The chapters whose notebooks hold an intended error (a raises-exception cell that raised).
 ERROR_CHAPTERS = tuple(
     path.stem

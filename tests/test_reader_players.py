@@ -72,3 +72,24 @@ def test_the_legibility_check_can_fail():
     assert len(illegible_players({"smallPrint": small_print, "players": [phone]})) == 1
     unmeasured = {**legible, "text": None}
     assert len(illegible_players({"smallPrint": small_print, "players": [unmeasured]})) == 1
+
+
+def test_the_books_pictures_are_palette_pngs(built_book):
+    """The notebooks' PNG outputs are stored with a palette (``course_images``) unless that is not smaller."""
+    import sys
+
+    from PIL import Image
+
+    from tests.book_fixtures import ROOT
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from course_images import palette_png
+
+    pictures = sorted((built_book / "_images").glob("*.png"))
+    assert len(pictures) > 20
+    heavy = []
+    for path in pictures:
+        with Image.open(path) as image:
+            if image.mode != "P" and len(palette_png(path.read_bytes())) < path.stat().st_size:
+                heavy.append(path.name)
+    assert heavy == []
