@@ -166,3 +166,39 @@ def test_the_claim_check_can_fail(tmp_path, where):
     (tmp_path / "chapters" / "05.html").write_text(f"<p>{claim}</p>")
     count, problems = claim_problems(tmp_path, "chapters/05", errata_entries(tmp_path))
     assert len(problems) == 1, problems
+
+
+def _build_claims(tmp_path: Path, body: str) -> tuple[str, str]:
+    """Build a one-page Sphinx project with ``course_claims``; return its HTML and its warnings."""
+    import io
+    import sys
+
+    from sphinx.application import Sphinx
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    source = tmp_path / "src"
+    source.mkdir(parents=True)
+    (source / "conf.py").write_text("extensions = ['course_claims']\n")
+    (source / "index.rst").write_text(
+        ".. _errata-q6:\n\nQ6: the weights are shared across channels\n"
+        "===========================================\n\nWrong.\n\n" + body
+    )
+    warnings = io.StringIO()
+    app = Sphinx(str(source), str(source), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
+                 status=None, warning=warnings, freshenv=True)
+    app.build()
+    return (tmp_path / "out" / "index.html").read_text(encoding="utf-8"), warnings.getvalue()
+
+
+def test_the_role_and_the_block_link_to_the_entry_and_a_wrong_label_warns(tmp_path):
+    page, warnings = _build_claims(
+        tmp_path,
+        "Q6 says :notes-claim:`the weights are shared across channels <errata-q6>`.\n\n"
+        ".. notes-claim:: errata-q6\n\n   The weights are shared across channels.\n",
+    )
+    assert warnings == ""
+    assert len(_CLAIM.findall(page)) == 1 and _CLAIM.findall(page)[0][1] == "#errata-q6"
+    block = re.search(r'<div class="notes-claim notes-claim-block[^"]*">(.*?)</blockquote>', page, re.S)
+    assert block and 'href="#errata-q6"' in block[1] and LABEL in block[1] and "shared across channels" in block[1]
+    _, warnings = _build_claims(tmp_path / "wrong", "See :notes-claim:`a claim <errata-nope>`.\n")
+    assert "undefined label: 'errata-nope'" in warnings
