@@ -68,9 +68,14 @@ def browser():
 
 
 def open_page(chromium, base: str, viewport: dict) -> tuple[Page, PageVisit]:
-    """A page that records its errors, its requests outside ``base`` and its missing files."""
-    context = chromium.new_context(viewport=viewport)
-    page = context.new_page()
+    """A page in a context of its own that records its errors, its requests outside ``base``
+    and its missing files (close it with ``page.context.close()``)."""
+    page = chromium.new_context(viewport=viewport).new_page()
+    return page, watch(page, base)
+
+
+def watch(page: Page, base: str) -> PageVisit:
+    """Record what ``page`` does from now on: its errors, requests outside ``base``, missing files."""
     visit = PageVisit(base)
 
     def outside(url: str) -> bool:
@@ -87,7 +92,7 @@ def open_page(chromium, base: str, viewport: dict) -> tuple[Page, PageVisit]:
     page.on("requestfailed", failed)
     page.on("response", responded)
     page.on("pageerror", lambda error: visit.errors.append(str(error)))
-    return page, visit
+    return visit
 
 
 def page_weight(page: Page) -> int:

@@ -1,8 +1,8 @@
 """How the suite is shared between the two xdist workers (``--dist loadscope``).
 
 A scope is a file (a notebook's cells run in order in one kernel; a file's fixtures, such as the
-book build, are made once) or a test class: tests/test_portability.py has one class per
-notebook, so that the portability pass is shared out notebook by notebook. The slowest jobs
+book build, are made once) or a test class. The portability pass (tests/portability/, a link to
+each chapter) is therefore shared out notebook by notebook. The slowest jobs
 start first, so that they overlap with everything else instead of starting last
 (``--no-loadscope-reorder`` keeps this order).
 """
@@ -13,7 +13,7 @@ SLOWEST_FIRST = (
     "tests/test_book.py",
     "tests/test_reader_html.py",
     "tests/course/test_class_grading.py",
-    "tests/test_portability.py",
+    "tests/portability/",
     "tests/course/test_exercise_grading.py",
 )
 

@@ -3,6 +3,7 @@ offline in a real browser (Chromium driven by Playwright)."""
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import unquote, urlparse
 
@@ -37,16 +38,24 @@ def test_internal_links_resolve(built_book):
 
 
 def check_pages_offline_on_desktop_and_phone(site, files: list[str], report: str) -> None:
-    """Open each page at desktop and phone width with the network cut: no fault, within budget."""
+    """Open each page at desktop and phone width with the network cut: no fault, within budget.
+
+    One browser context per width, a new tab per page. With ``CONVLAB_SCREENSHOTS=1`` each
+    page's screenshot is saved under ``_build/screenshots`` (for a person to look at; no test
+    reads them).
+    """
     base, chromium = site
+    screenshots = bool(os.environ.get("CONVLAB_SCREENSHOTS"))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems, weights = [], []
-    for file in files:
-        for name, viewport in (("desktop", browser.DESKTOP), ("phone", browser.PHONE)):
-            page, visit = browser.open_page(chromium, base, viewport)
+    for name, viewport in (("desktop", browser.DESKTOP), ("phone", browser.PHONE)):
+        context = chromium.new_context(viewport=viewport)
+        for file in files:
+            page = context.new_page()
+            visit = browser.watch(page, base)
             page.goto(base + file + ".html", wait_until="load")
-            slug = file.replace("/", "-")
-            page.screenshot(path=str(SCREENSHOTS / f"{slug}-{name}.png"))
+            if screenshots:
+                page.screenshot(path=str(SCREENSHOTS / f"{file.replace('/', '-')}-{name}.png"))
             if name == "desktop":
                 weight = browser.page_weight(page)
                 weights.append((weight, file))
@@ -61,7 +70,8 @@ def check_pages_offline_on_desktop_and_phone(site, files: list[str], report: str
             problems += [f"{file} ({name}): page error {e}" for e in visit.errors]
             problems += [f"{file} ({name}): request outside the book {u}" for u in visit.blocked]
             problems += [f"{file} ({name}): missing {m}" for m in visit.missing]
-            page.context.close()
+            page.close()
+        context.close()
     text = "\n".join(f"{size / 1e6:6.2f} MB  {file}" for size, file in sorted(weights, reverse=True)[:10])
     (SCREENSHOTS / f"page-weights-{report}.txt").write_text(text + "\n")
     print("heaviest pages:\n" + text)

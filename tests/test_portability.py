@@ -1,47 +1,62 @@
-"""The committed outputs hold on another CPU: strict nbval once more, with PyTorch's kernels for
-another instruction set.
+"""The portability pass (tests/portability/) covers every chapter, and it can fail.
 
-PyTorch picks its CPU kernels by instruction set (AVX-512, AVX2, or generic code), and oneDNN,
-which runs batched convolutions, does the same on its own. Each choice rounds the last bits of a
-float sum differently. ``ATEN_CPU_CAPABILITY=default`` and ``ONEDNN_MAX_CPU_ISA=SSE41`` make
-this machine round like an older CPU, so any stored output that hangs on those bits (a float
-printed to too many digits, a training run that drifts, image bytes in HTML) fails here, not
-on a learner's laptop. One test class per notebook, so that the two xdist workers share them out.
+tests/portability/ holds a link to each chapter; its conftest starts their kernels with PyTorch's
+kernels for another CPU, so the suite runs strict nbval on every chapter twice: natively and as
+an older CPU would round. Here: the links are complete, and a planted output that hangs on the
+last bits of a float passes plain nbval but fails the portability pass.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+import nbformat
+from nbclient import NotebookClient
 
 ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
-OTHER_CPU = {"ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "SSE41"}
-# The chapters; the solutions share their code paths and run once, natively, to keep the suite fast.
-NOTEBOOKS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
+PORTABILITY = ROOT / "tests" / "portability"
+OTHER_CPU = ("ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA")
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
+
+# float32 random numbers and a float32 convolution: both take a CPU-specific vectorised path.
+PLANTED = """\
+import torch
+from torch.nn import functional as F
+_ = torch.manual_seed(0)
+y = F.conv2d(torch.randn(8, 16, 32, 32), torch.randn(32, 16, 3, 3))
+print(f"mean activation: {y.mean().item():.8f}")
+"""
 
 
-def nbval_on_another_cpu(notebook: Path) -> subprocess.CompletedProcess:
-    """Strict nbval of ``notebook`` (the options of pyproject.toml, one process) with ``OTHER_CPU``."""
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))  # this checkout's convlab
-    env = {**os.environ, **OTHER_CPU, "PYTHONPATH": path}
-    command = [sys.executable, "-m", "pytest", "-n", "0", "-q", "--no-header", str(notebook)]
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+def test_every_chapter_is_linked_once_and_nothing_else():
+    links = sorted(PORTABILITY.glob("*.ipynb"))
+    assert [link.name for link in links] == [chapter.name for chapter in CHAPTERS]
+    for link, chapter in zip(links, CHAPTERS, strict=True):
+        assert link.is_symlink() and link.resolve() == chapter.resolve(), link
 
 
-def _portability_test(notebook: Path):
-    @pytest.mark.portability
-    def test_outputs_do_not_depend_on_the_cpu(self):
-        run = nbval_on_another_cpu(notebook)
-        assert run.returncode == 0, f"{notebook.name} differs on another CPU ({OTHER_CPU}):\n{run.stdout[-6000:]}"
-
-    return test_outputs_do_not_depend_on_the_cpu
-
-
-# One class per notebook: xdist (--dist loadscope) then hands the notebooks to both workers.
-for _notebook in NOTEBOOKS:
-    _name = "TestChapter" + _notebook.stem.replace("-", "_")
-    globals()[_name] = type(_name, (), {"test_outputs_do_not_depend_on_the_cpu": _portability_test(_notebook)})
+def test_a_cpu_dependent_output_passes_natively_and_fails_the_portability_pass(tmp_path):
+    native, other = tmp_path / "native", tmp_path / "portability"
+    native.mkdir()
+    other.mkdir()
+    native_env = {k: v for k, v in os.environ.items() if k not in OTHER_CPU}  # even when the suite runs as another CPU
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PLANTED)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    client = NotebookClient(notebook, kernel_name="python3", resources={"metadata": {"path": str(native)}})
+    client.execute(env=native_env)
+    nbformat.write(notebook, native / "planted.ipynb")
+    (other / "planted.ipynb").symlink_to(native / "planted.ipynb")
+    shutil.copy(PORTABILITY / "conftest.py", other / "conftest.py")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")  # not this project's addopts
+    command = [sys.executable, "-m", "pytest", "-c", "pytest.ini", "--rootdir", ".", "-p", "no:cacheprovider"]
+    command += ["-n", "0", "-rA", "--nbval"]
+    command += ["--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg")]
+    run = subprocess.run(
+        [*command, "native", "portability"], cwd=tmp_path, env=native_env, capture_output=True, text=True, timeout=300
+    )
+    assert "PASSED native/planted.ipynb::Cell 0" in run.stdout, run.stdout[-3000:]
+    assert "FAILED portability/planted.ipynb::Cell 0" in run.stdout, run.stdout[-3000:]

@@ -206,9 +206,10 @@ def test_a_hidden_forgery_is_caught_by_checking_the_values_again(graded_class):
 
 
 def test_serial_and_parallel_grading_agree(graded_class, tmp_path):
-    """The same notebooks graded one at a time in this process give the same results as the pool."""
+    """The same notebook graded on its own in this process gives the same results as in the pool:
+    the obfuscated forger's, whose grading takes every path (answers, checks, pristine re-check)."""
     class_dir = tmp_path / "class"
-    for learner in ("carol", "yves-obfuscated"):
+    for learner in ("yves-obfuscated",):
         (class_dir / learner).mkdir(parents=True)
         source = graded_class["class_dir"] / learner / f"{NAME}.ipynb"
         (class_dir / learner / f"{NAME}.ipynb").write_bytes(source.read_bytes())
