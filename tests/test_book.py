@@ -7,7 +7,9 @@ import os
 import re
 from urllib.parse import unquote, urlparse
 
-from tests import browser
+import pytest
+
+from tests import browser, page_checks
 from tests.book_fixtures import ROOT, toc_files
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -37,56 +39,142 @@ def test_internal_links_resolve(built_book):
     assert broken == []
 
 
-def check_pages_offline_on_desktop_and_phone(site, files: list[str], report: str) -> None:
-    """Open each page at desktop and phone width with the network cut: no fault, within budget.
+WIDTHS = {"desktop": browser.DESKTOP, "phone": browser.PHONE}
 
-    One browser context per width, a new tab per page. With ``CONVLAB_SCREENSHOTS=1`` each
-    page's screenshot is saved under ``_build/screenshots`` (for a person to look at; no test
-    reads them).
+
+def survey_pages(site, files: list[str]) -> dict[tuple[str, str], dict]:
+    """Open each page once per width, offline, and measure what every page check needs.
+
+    One browser context per width, a new tab per page; returns ``{(file, width): measured}``
+    (see ``tests.page_checks.measure_page``), each with the page's ``visit`` (errors, requests
+    outside the book, missing files). With ``CONVLAB_SCREENSHOTS=1`` each page's screenshot is
+    saved under ``_build/screenshots`` for a person to look at (no test reads them).
     """
     base, chromium = site
     screenshots = bool(os.environ.get("CONVLAB_SCREENSHOTS"))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    problems, weights = [], []
-    for name, viewport in (("desktop", browser.DESKTOP), ("phone", browser.PHONE)):
+    survey = {}
+    for width, viewport in WIDTHS.items():
         context = chromium.new_context(viewport=viewport)
         for file in files:
             page = context.new_page()
             visit = browser.watch(page, base)
             page.goto(base + file + ".html", wait_until="load")
             if screenshots:
-                page.screenshot(path=str(SCREENSHOTS / f"{file.replace('/', '-')}-{name}.png"))
-            if name == "desktop":
-                weight = browser.page_weight(page)
-                weights.append((weight, file))
-                problems += [f"{file}: raw math {m!r}" for m in browser.raw_math(page)]
-                problems += [f"{file}: {dead} does not change" for dead in browser.operate_animations(page)]
-                if weight > PAGE_BUDGET:
-                    problems.append(f"{file}: weighs {weight / 1e6:.2f} MB")
-            else:
-                overflow = browser.horizontal_overflow(page)
-                if overflow > 0:
-                    problems.append(f"{file}: {overflow} px of horizontal scrolling at 390 px")
-            problems += [f"{file} ({name}): page error {e}" for e in visit.errors]
-            problems += [f"{file} ({name}): request outside the book {u}" for u in visit.blocked]
-            problems += [f"{file} ({name}): missing {m}" for m in visit.missing]
+                page.screenshot(path=str(SCREENSHOTS / f"{file.replace('/', '-')}-{width}.png"))
+            survey[file, width] = page_checks.measure_page(page, desktop=width == "desktop") | {"visit": visit}
             page.close()
         context.close()
-    text = "\n".join(f"{size / 1e6:6.2f} MB  {file}" for size, file in sorted(weights, reverse=True)[:10])
-    (SCREENSHOTS / f"page-weights-{report}.txt").write_text(text + "\n")
-    print("heaviest pages:\n" + text)
-    assert problems == [], "\n".join(problems)
+    return survey
 
 
-# Two classes, so that the two xdist workers (``--dist loadscope``) share the pages.
-class TestEvenPages:
-    def test_every_page_works_offline_on_desktop_and_phone(self, site):
-        check_pages_offline_on_desktop_and_phone(site, toc_files()[0::2], "even")
+def in_html(built_book, files: list[str], mark: str) -> dict[str, int]:
+    """Per page (twice: one per width), how often ``mark`` occurs in its built HTML."""
+    counts = {file: (built_book / f"{file}.html").read_text(encoding="utf-8").count(mark) for file in files}
+    return {(file, width): count for width in WIDTHS for file, count in counts.items()}
 
 
-class TestOddPages:
-    def test_every_page_works_offline_on_desktop_and_phone(self, site):
-        check_pages_offline_on_desktop_and_phone(site, toc_files()[1::2], "odd")
+def seen(survey: dict, part: str) -> dict[tuple[str, str], int]:
+    """Per page and width, how many things of ``part`` the survey measured (so no check passes on nothing)."""
+    return {key: len(measured[part]) for key, measured in survey.items()}
+
+
+class _EveryPage:
+    """The checks every page of the book must pass, at desktop and phone width, offline.
+
+    The pages are measured once (class fixture ``survey``); each test reads its part. Two
+    subclasses share the pages out, so that the two xdist workers (``--dist loadscope``) each
+    take half.
+    """
+
+    files: list[str]
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def survey(cls, site):
+        return survey_pages(site, cls.files)
+
+    def test_no_page_error_and_nothing_from_outside_the_book(self, survey):
+        problems = []
+        for (file, width), measured in survey.items():
+            visit = measured["visit"]
+            problems += [f"{file} ({width}): page error {e}" for e in visit.errors]
+            problems += [f"{file} ({width}): request outside the book {u}" for u in visit.blocked]
+            problems += [f"{file} ({width}): missing {m}" for m in visit.missing]
+        assert problems == []
+
+    def test_every_page_within_its_weight_budget(self, survey):
+        weights = sorted(((m["weight"], file) for (file, w), m in survey.items() if w == "desktop"), reverse=True)
+        text = "\n".join(f"{size / 1e6:6.2f} MB  {file}" for size, file in weights[:10])
+        (SCREENSHOTS / f"page-weights-{type(self).__name__}.txt").write_text(text + "\n")
+        print("heaviest pages:\n" + text)
+        assert [f"{file}: weighs {size / 1e6:.2f} MB" for size, file in weights if size > PAGE_BUDGET] == []
+
+    def test_no_raw_math(self, survey):
+        assert [f"{file}: {m!r}" for (file, w), d in survey.items() if w == "desktop" for m in d["raw_math"]] == []
+
+    def test_every_player_moves(self, survey):
+        assert [f"{file}: {p}" for (file, w), d in survey.items() if w == "desktop" for p in d["dead_players"]] == []
+
+    def test_no_horizontal_scrolling_on_a_phone(self, survey):
+        assert {file: d["overflow"] for (file, w), d in survey.items() if w == "phone" and d["overflow"] > 0} == {}
+
+    def test_display_equations_are_centred(self, survey, built_book):
+        assert seen(survey, "math") == in_html(built_book, self.files, '<div class="math notranslate')
+        problems = [
+            f"{file} ({width}): {problem}"
+            for (file, width), measured in survey.items()
+            for problem in page_checks.off_centre_equations(measured["math"])
+        ]
+        assert problems == []
+
+    def test_every_intended_error_reads_in_full(self, survey):
+        """Type and message in full, in the order of the cells, inside the screen, frames folded."""
+        problems = []
+        for (file, width), measured in survey.items():
+            expected = page_checks.intended_errors(file)
+            shown = [error["text"] for error in measured["errors"]]
+            if shown != expected:
+                problems.append(f"{file} ({width}): shows {shown}, the notebook raised {expected}")
+            problems += [f"{file} ({width}): {e}" for e in page_checks.unreadable_errors(measured["errors"])]
+        assert problems == []
+
+    def test_the_text_in_every_player_frame_is_legible(self, survey, built_book):
+        players = {key: {"players": m["players"]["players"]} for key, m in survey.items()}
+        assert seen(players, "players") == in_html(built_book, self.files, 'class="animation"')
+        problems = [
+            f"{file} ({width}): {problem}"
+            for (file, width), measured in survey.items()
+            for problem in page_checks.illegible_players(measured["players"])
+        ]
+        assert problems == []
+
+    def test_every_claim_label_is_visible(self, survey, built_book):
+        assert seen(survey, "claims") == in_html(built_book, self.files, 'class="notes-claim"')
+        problems = [
+            f"{file} ({width}): {problem}"
+            for (file, width), measured in survey.items()
+            for problem in page_checks.hidden_claim_labels(measured["claims"], WIDTHS[width]["width"])
+        ]
+        assert problems == []
+
+    def test_every_icon_shown_is_in_the_cut_down_fonts(self, survey, built_book):
+        assert sum(len(m["icons"]) for (_, width), m in survey.items() if width == "desktop") > 5 * len(self.files)
+        missing = [
+            f"{file}: {problem}"
+            for (file, width), measured in survey.items()
+            if width == "desktop"
+            for problem in page_checks.icons_missing_from_fonts(measured["icons"], built_book)
+        ]
+        assert missing == []
+
+
+class TestEvenPages(_EveryPage):
+    files = toc_files()[0::2]
+
+
+class TestOddPages(_EveryPage):
+    files = toc_files()[1::2]
 
 
 def test_theme_controls_change_the_page(site):

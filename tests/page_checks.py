@@ -1,0 +1,171 @@
+"""What a reader sees on one page, measured in Chromium, and the checks on those measurements.
+
+Each ``*_JS`` is evaluated in a loaded page and returns plain data; each check function takes
+that data and returns the problems it finds (an empty list when the page is right). The page
+pass of tests/test_book.py measures every page once per width with :func:`measure_page`; the
+"can fail" tests feed the same checks a page built to be wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests import browser
+from tests.book_fixtures import ROOT
+
+# Per error message: its text, whether the text fits its box, whether the box lies in the screen,
+# and whether the frames under it are folded.
+ERRORS_JS = """() => [...document.querySelectorAll('.course-error .course-error-message pre')].map(pre => {
+    const box = pre.getBoundingClientRect();
+    const frames = pre.closest('.course-error').querySelector('details');
+    return {text: pre.innerText.trim(), fits: pre.scrollWidth <= pre.clientWidth + 1,
+            inside: box.left >= 0 && box.right <= window.innerWidth + 0.5 && box.width > 0,
+            folded: frames === null || !frames.open};
+})"""
+
+# Per display equation: the centre of the formula's ink and the centre of its column.
+MATH_JS = """() => [...document.querySelectorAll('div.math')].map(div => {
+    const math = div.querySelector('math'), ink = (math.firstElementChild || math).getBoundingClientRect();
+    const column = div.getBoundingClientRect();
+    return {ink: (ink.left + ink.right) / 2, column: (column.left + column.right) / 2,
+            fits: ink.width <= column.width};
+})"""
+
+# The page's small print (the size a <small> takes in the body text), and per player: the smallest
+# text of its frames in pixels of the frame image, the image's natural width and its width shown.
+PLAYERS_JS = """async () => {
+    const paragraph = document.querySelector('article p, main p') || document.body;
+    const small = document.createElement('small');
+    small.textContent = 'small print';
+    paragraph.appendChild(small);
+    const smallPrint = parseFloat(getComputedStyle(small).fontSize);
+    small.remove();
+    const players = [];
+    for (const box of document.querySelectorAll('div.animation')) {
+        const img = box.querySelector('img');
+        await img.decode().catch(() => null);
+        const owner = box.closest('.course-player');
+        players.push({text: owner ? +owner.dataset.minTextPx : null, natural: img.naturalWidth,
+                      shown: img.getBoundingClientRect().width});
+    }
+    return {smallPrint, players};
+}"""
+
+# Per "the notes say" label: its text, its box once scrolled to, its colours, and whether the
+# quotation beside it is struck through.
+CLAIMS_JS = """() => [...document.querySelectorAll('.notes-claim > a.reference')].map(label => {
+    label.scrollIntoView({block: 'center'});
+    const box = label.getBoundingClientRect(), style = getComputedStyle(label);
+    const quote = label.parentElement.querySelector('.notes-claim-text');
+    return {text: label.innerText.trim(), left: box.left, right: box.right, height: box.height,
+            visible: box.width > 0 && style.visibility !== 'hidden' && style.display !== 'none',
+            color: style.color, background: style.backgroundColor,
+            struck: quote !== null && getComputedStyle(quote).textDecorationLine.includes('line-through')};
+})"""
+
+# Icons drawn from an icon font (by ::before/::after): [font family, character, weight].
+ICONS_JS = """() => [...document.querySelectorAll('*')].flatMap(e => ['::before', '::after'].map(p => {
+    const style = getComputedStyle(e, p);
+    return [style.fontFamily, style.content, style.fontWeight];
+})).filter(([family, content]) => /Font Awesome|Course Icons/.test(family) && /[\\ue000-\\uf8ff]/.test(content))"""
+
+CLAIM_LABEL = "the notes say ✗"
+
+
+def measure_page(page, *, desktop: bool) -> dict:
+    """Everything the page checks need from one loaded page (the players are operated last)."""
+    measured = {
+        "errors": page.evaluate(ERRORS_JS),
+        "math": page.evaluate(MATH_JS),
+        "players": page.evaluate(PLAYERS_JS),
+        "claims": page.evaluate(CLAIMS_JS),
+        "overflow": browser.horizontal_overflow(page),
+    }
+    if desktop:
+        measured |= {"weight": browser.page_weight(page), "raw_math": browser.raw_math(page)}
+        measured |= {"icons": page.evaluate(ICONS_JS), "dead_players": browser.operate_animations(page)}
+    return measured
+
+
+def unreadable_errors(errors: list[dict]) -> list[str]:
+    """Error messages a reader cannot read in full at this width (cut, outside the screen, or unfolded)."""
+    return [e["text"][:60] for e in errors if not (e["fits"] and e["inside"] and e["folded"])]
+
+
+def off_centre_equations(equations: list[dict], tolerance: float = 3) -> list[str]:
+    """Display equations (that fit their column) whose centre is off the column's centre."""
+    return [
+        f"equation {i}: centre {m['ink']:.0f} px, column centre {m['column']:.0f} px"
+        for i, m in enumerate(equations)
+        if m["fits"] and abs(m["ink"] - m["column"]) > tolerance
+    ]
+
+
+def illegible_players(measured: dict) -> list[str]:
+    """Players whose smallest text, as shown, is smaller than the page's small print."""
+    problems = []
+    for index, player in enumerate(measured["players"]):
+        if not player["text"] or not player["natural"]:
+            problems.append(f"player {index}: no data-min-text-px or no frame shown")
+            continue
+        shown = player["text"] * player["shown"] / player["natural"]
+        if shown < measured["smallPrint"] - 0.05:
+            problems.append(
+                f"player {index}: smallest text {shown:.1f} px < small print {measured['smallPrint']:.1f} px "
+                f"({player['text']} px in a {player['natural']} px frame shown {player['shown']:.0f} px wide)"
+            )
+    return problems
+
+
+def hidden_claim_labels(claims: list[dict], width: int) -> list[str]:
+    """"The notes say" labels a reader would miss at this width: hidden, cut, unlabelled, unstruck."""
+    problems = []
+    for index, claim in enumerate(claims):
+        inside = claim["left"] >= 0 and claim["right"] <= width + 0.5 and claim["height"] >= 10
+        if not (claim["visible"] and inside and claim["text"] == CLAIM_LABEL):
+            problems.append(f"claim {index}: label {claim['text']!r} not fully visible")
+        if claim["color"] == claim["background"]:
+            problems.append(f"claim {index}: label drawn in its background's colour")
+        if not claim["struck"]:
+            problems.append(f"claim {index}: quotation not struck through")
+    return problems
+
+
+def intended_errors(file: str) -> list[str]:
+    """``Type: message`` of each error a ``raises-exception`` cell of the notebook ``file`` stores
+    (none for a page that is not a notebook)."""
+    path = ROOT / f"{file}.ipynb"
+    if not path.is_file():
+        return []
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        f"{output['ename']}: {output['evalue']}"
+        for cell in notebook["cells"]
+        if "raises-exception" in cell.get("metadata", {}).get("tags", [])
+        for output in cell.get("outputs", [])
+        if output["output_type"] == "error"
+    ]
+
+
+def icons_missing_from_fonts(icons: list[list[str]], built_book: Path) -> list[str]:
+    """Icons shown whose character is not in the cut-down Font Awesome font that draws them."""
+    webfonts = built_book / "_static" / "vendor" / "fontawesome" / "webfonts"
+    missing = []
+    for family, content, weight in icons:
+        font = "fa-brands-400" if "Brands" in family else "fa-solid-900" if weight == "900" else "fa-regular-400"
+        code = ord(content.strip('"')[0])
+        if code not in _cmap(webfonts / f"{font}.course.woff"):
+            missing.append(f"U+{code:04X} ({family}, {weight}) not in {font}")
+    return missing
+
+
+_cmaps: dict[Path, set[int]] = {}
+
+
+def _cmap(font: Path) -> set[int]:
+    if font not in _cmaps:
+        from fontTools.ttLib import TTFont
+
+        _cmaps[font] = set(TTFont(font).getBestCmap())
+    return _cmaps[font]
