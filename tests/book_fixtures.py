@@ -95,6 +95,15 @@ def chromium():
 
 
 @pytest.fixture(scope="session")
+def phone_tab(chromium):
+    """One tab at phone width for the tests that visit a page or two (a new tab per page costs
+    Chromium a renderer's start); each visit is a fresh navigation (``browser.watching``)."""
+    context = chromium.new_context(viewport=browser.PHONE)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="session")
 def site(built_book, chromium):
     with browser.serve(built_book) as base:
         yield base, chromium

@@ -77,9 +77,29 @@ def open_page(chromium, base: str, viewport: dict) -> tuple[Page, PageVisit]:
 def watch(page: Page, base: str) -> PageVisit:
     """Record what ``page`` does from now on: its errors, requests outside ``base``, missing files."""
     visit = PageVisit(base)
+    for event, handler in _handlers(visit).items():
+        page.on(event, handler)
+    return visit
 
+
+@contextmanager
+def watching(page: Page, base: str):
+    """Like :func:`watch`, for one visit: the page stops recording into it on leaving the block
+    (so that one tab can visit page after page, each with its own record)."""
+    visit = PageVisit(base)
+    handlers = _handlers(visit)
+    for event, handler in handlers.items():
+        page.on(event, handler)
+    try:
+        yield visit
+    finally:
+        for event, handler in handlers.items():
+            page.remove_listener(event, handler)
+
+
+def _handlers(visit: PageVisit) -> dict:
     def outside(url: str) -> bool:
-        return not url.startswith((base, "data:", "blob:", "about:"))
+        return not url.startswith((visit.url, "data:", "blob:", "about:"))
 
     def failed(request) -> None:
         (visit.blocked if outside(request.url) else visit.missing).append(request.url)
@@ -88,11 +108,12 @@ def watch(page: Page, base: str) -> PageVisit:
         if response.status >= 400:
             visit.missing.append(f"{response.status} {response.url}")
 
-    page.on("request", lambda request: visit.blocked.append(request.url) if outside(request.url) else None)
-    page.on("requestfailed", failed)
-    page.on("response", responded)
-    page.on("pageerror", lambda error: visit.errors.append(str(error)))
-    return visit
+    return {
+        "request": lambda request: visit.blocked.append(request.url) if outside(request.url) else None,
+        "requestfailed": failed,
+        "response": responded,
+        "pageerror": lambda error: visit.errors.append(str(error)),
+    }
 
 
 def page_weight(page: Page) -> int:

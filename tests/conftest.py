@@ -9,11 +9,15 @@ start first, so that they overlap with everything else instead of starting last
 
 pytest_plugins = ["tests.book_fixtures"]  # the built book and the browser, shared by every module
 
+# The book is built by the first test that needs it, so the other worker starts with class
+# grading, which does not; then the slow jobs, so that they overlap with everything else.
 SLOWEST_FIRST = (
-    "tests/test_book.py",
-    "tests/test_reader_html.py",
+    "tests/test_book.py::test_",  # builds the book
     "tests/course/test_class_grading.py",
+    "tests/test_book.py::Test",  # the page pass, in two halves
+    "tests/test_reader_html.py",
     "tests/portability/",
+    "tests/course/test_grader.py",
     "tests/course/test_exercise_grading.py",
 )
 

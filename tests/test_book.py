@@ -45,7 +45,7 @@ WIDTHS = {"desktop": browser.DESKTOP, "phone": browser.PHONE}
 def survey_pages(site, files: list[str]) -> dict[tuple[str, str], dict]:
     """Open each page once per width, offline, and measure what every page check needs.
 
-    One browser context per width, a new tab per page; returns ``{(file, width): measured}``
+    One browser context and tab per width, each page a fresh navigation; returns ``{(file, width): measured}``
     (see ``tests.page_checks.measure_page``), each with the page's ``visit`` (errors, requests
     outside the book, missing files). With ``CONVLAB_SCREENSHOTS=1`` each page's screenshot is
     saved under ``_build/screenshots`` for a person to look at (no test reads them).
@@ -56,14 +56,13 @@ def survey_pages(site, files: list[str]) -> dict[tuple[str, str], dict]:
     survey = {}
     for width, viewport in WIDTHS.items():
         context = chromium.new_context(viewport=viewport)
+        page = context.new_page()  # one tab visits every page: a new tab per page costs 3× the CPU
         for file in files:
-            page = context.new_page()
-            visit = browser.watch(page, base)
-            page.goto(base + file + ".html", wait_until="load")
-            if screenshots:
-                page.screenshot(path=str(SCREENSHOTS / f"{file.replace('/', '-')}-{width}.png"))
-            survey[file, width] = page_checks.measure_page(page, desktop=width == "desktop") | {"visit": visit}
-            page.close()
+            with browser.watching(page, base) as visit:
+                page.goto(base + file + ".html", wait_until="load")
+                if screenshots:
+                    page.screenshot(path=str(SCREENSHOTS / f"{file.replace('/', '-')}-{width}.png"))
+                survey[file, width] = page_checks.measure_page(page, desktop=width == "desktop") | {"visit": visit}
         context.close()
     return survey
 

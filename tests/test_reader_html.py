@@ -211,10 +211,15 @@ def sample_settings(count: int, seed: int = 17) -> list[dict]:
 
 
 @pytest.mark.parametrize("file", EXPLORER_PAGES)
-def test_every_explorer_slider_is_live_and_sizes_agree_with_convlab(site, file):
-    base, chromium = site
-    page, visit = browser.open_page(chromium, base, browser.PHONE)
-    page.goto(base + file + ".html", wait_until="load")
+def test_every_explorer_slider_is_live_and_sizes_agree_with_convlab(site, phone_tab, file):
+    base, _ = site
+    page = phone_tab
+    with browser.watching(page, base) as visit:
+        page.goto(base + file + ".html", wait_until="load")
+        check_explorer_page(page, visit)
+
+
+def check_explorer_page(page, visit) -> None:
     roots = page.locator(".course-explorer")
     assert roots.count() == 1
     root = roots.first.element_handle()
@@ -243,7 +248,6 @@ def test_every_explorer_slider_is_live_and_sizes_agree_with_convlab(site, file):
     assert problems == []
     assert browser.horizontal_overflow(page) <= 0
     assert visit.errors == [] and visit.blocked == [] and visit.missing == []
-    page.context.close()
 
 
 def test_the_explorer_check_can_fail():
@@ -267,16 +271,21 @@ _RECEPTIVE_JS = """root => { const canvas = root.querySelector('canvas');
             label: root.querySelector('.cx-label').textContent, pixels: canvas.toDataURL()}; }"""
 
 
-def test_every_receptive_field_slider_is_live_and_agrees_with_convlab(site):
+def test_every_receptive_field_slider_is_live_and_agrees_with_convlab(site, phone_tab):
     """Each of the 60 settings: the field drawn is the formula's, the measured one autograd's."""
+    base, _ = site
+    page = phone_tab
+    with browser.watching(page, base) as visit:
+        page.goto(base + RECEPTIVE_PAGE + ".html", wait_until="load")
+        check_receptive_page(page, visit)
+
+
+def check_receptive_page(page, visit) -> None:
     from itertools import product
 
     from convlab.arith import receptive_field
     from convlab.receptive_table import RANGES, receptive_view
 
-    base, chromium = site
-    page, visit = browser.open_page(chromium, base, browser.PHONE)
-    page.goto(base + RECEPTIVE_PAGE + ".html", wait_until="load")
     roots = page.locator(".course-receptive")
     assert roots.count() == 1
     root = roots.first.element_handle()
@@ -303,4 +312,3 @@ def test_every_receptive_field_slider_is_live_and_agrees_with_convlab(site):
     assert problems == []
     assert browser.horizontal_overflow(page) <= 0
     assert visit.errors == [] and visit.blocked == [] and visit.missing == []
-    page.context.close()

@@ -4,6 +4,7 @@ message, and the learner's file byte-for-byte unchanged."""
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
@@ -43,29 +44,30 @@ def exercise_ids():
     return list(nb.answer_cells(nb.solution(NAME)))
 
 
-def test_syntax_error_endless_loop_and_wrong_answer_in_one_notebook(tmp_path, exercise_ids):
-    """One kernel run for three faults: each exercise gets its own status and grading goes on."""
+def _three_faults(folder, exercise_ids):
     syntax, loop, wrong = exercise_ids[:3]
     learner = nb.solution(NAME)
     answers = nb.answer_cells(learner)
     answers[syntax].source = "value = (1 +\nprint('oops')"
     answers[loop].source = "import time\nwhile True:\n    time.sleep(0.01)"  # endless, but leaves the CPU to the suite
     answers[wrong].source = nb.wrong_answers(NAME)[wrong]
-    result = graded(learner, tmp_path, cell_timeout=LOOP_TIMEOUT)
-    expected = {syntax: "error", loop: "timed out", wrong: "failed"}
-    assert statuses(result) == {ex: expected.get(ex, "passed") for ex in exercise_ids}
-    feedback = {ex.id: ex.feedback for ex in result.exercises}
-    assert feedback[syntax].startswith("SyntaxError") and "your line" in feedback[syntax]
-    assert "Traceback" not in feedback[syntax]
-    assert "endless loop" in feedback[loop]
-    assert "not right" in feedback[wrong] and "expected" not in feedback[wrong]  # a diagnosis, never the answer
+    return graded(learner, folder, cell_timeout=LOOP_TIMEOUT)
 
 
-def test_notebook_time_limit_marks_the_rest_timed_out(tmp_path, exercise_ids):
+def _over_the_notebook_limit(folder, exercise_ids):
     # 6 s: past the notebook's limit, well within a cell's, so only the notebook's limit stops it
-    result, _ = graded_with_first_answer("import time\ntime.sleep(6)", tmp_path, exercise_ids, notebook_timeout=5)
-    assert set(statuses(result).values()) == {"timed out"}
-    assert all("time limit" in ex.feedback for ex in result.exercises), result.exercises
+    return graded_with_first_answer("import time\ntime.sleep(6)", folder, exercise_ids, notebook_timeout=5)[0]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def waiting_gradings(tmp_path_factory, exercise_ids):
+    """The two gradings that mostly wait out a time limit, started in the background when this
+    module starts, so that the module's other tests run meanwhile; each test takes its result."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        yield {
+            job.__name__: pool.submit(job, tmp_path_factory.mktemp(job.__name__), exercise_ids)
+            for job in (_three_faults, _over_the_notebook_limit)
+        }
 
 
 def test_deleted_and_emptied_check_cells_change_nothing(tmp_path, exercise_ids):
@@ -157,3 +159,23 @@ def test_cli_usage_errors_exit_2_with_one_line(tmp_path, make, message):
     errors = [line for line in run.stderr.splitlines() if line.startswith("convlab.grade:")]
     assert len(errors) == 1 and message in errors[0]
     assert "Traceback" not in run.stderr
+
+
+# Last in the module: by now the background gradings have had the other tests' time to finish.
+def test_syntax_error_endless_loop_and_wrong_answer_in_one_notebook(waiting_gradings, exercise_ids):
+    """One kernel run for three faults: each exercise gets its own status and grading goes on."""
+    syntax, loop, wrong = exercise_ids[:3]
+    result = waiting_gradings["_three_faults"].result()
+    expected = {syntax: "error", loop: "timed out", wrong: "failed"}
+    assert statuses(result) == {ex: expected.get(ex, "passed") for ex in exercise_ids}
+    feedback = {ex.id: ex.feedback for ex in result.exercises}
+    assert feedback[syntax].startswith("SyntaxError") and "your line" in feedback[syntax]
+    assert "Traceback" not in feedback[syntax]
+    assert "endless loop" in feedback[loop]
+    assert "not right" in feedback[wrong] and "expected" not in feedback[wrong]  # a diagnosis, never the answer
+
+
+def test_notebook_time_limit_marks_the_rest_timed_out(waiting_gradings):
+    result = waiting_gradings["_over_the_notebook_limit"].result()
+    assert set(statuses(result).values()) == {"timed out"}
+    assert all("time limit" in ex.feedback for ex in result.exercises), result.exercises
