@@ -18,7 +18,6 @@ SLOWEST_FIRST = (
     "tests/test_reader_html.py",
     "tests/portability/",
     "tests/course/test_grader.py",
-    "tests/course/test_exercise_grading.py",
 )
 
 

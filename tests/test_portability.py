@@ -44,6 +44,8 @@ def test_a_cpu_dependent_output_passes_natively_and_fails_the_portability_pass(t
     native.mkdir()
     other.mkdir()
     native_env = {k: v for k, v in os.environ.items() if k not in OTHER_CPU}  # even when the suite runs as another CPU
+    paths = [str(ROOT), *filter(None, [native_env.get("PYTHONPATH")])]
+    native_env["PYTHONPATH"] = os.pathsep.join(paths)  # the copied conftest imports tests.kernel_env
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PLANTED)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     client = NotebookClient(notebook, kernel_name="python3", resources={"metadata": {"path": str(native)}})

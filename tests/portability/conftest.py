@@ -16,27 +16,22 @@ import os
 
 import pytest
 
+from tests.kernel_env import KernelEnvironment
+
 OTHER_CPU = {"ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "SSE41"}
-_saved: dict[str, str | None] = {}
+_other_cpu = KernelEnvironment(OTHER_CPU)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Before nbval starts a notebook's kernel (in its first cell's setup): the other CPU's settings."""
-    for name, value in OTHER_CPU.items():
-        _saved.setdefault(name, os.environ.get(name))
-        os.environ[name] = value
+    _other_cpu.apply()
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item, nextitem):
     """After each cell (the kernel keeps its own copy): the worker's environment as it was."""
-    for name, value in _saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-    _saved.clear()
+    _other_cpu.restore()
 
 
 def pytest_collection_modifyitems(items):

@@ -55,11 +55,19 @@ def grade_notebook(
     runs = run_cells(
         plan.slots, cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, progress=progress, sandbox=sandbox
     )
-    result.exercises = [_grade_exercise(ex, runs, cell_timeout) for ex in plan.exercises]
+    result.exercises = grade_runs(plan.exercises, runs, cell_timeout)
     result.exercises = forgery.review(plan.slots, result.exercises)  # issue 16
     if sandbox is not None:
         result.exercises = pristine.confirm(result.exercises, runs, sandbox)
     return result
+
+
+def grade_runs(exercise_ids: list[str], runs: list[CellRun], cell_timeout: float = 60) -> list[ExerciseResult]:
+    """Each exercise's result, from what its answer and check cells did in the kernel.
+
+    ``cell_timeout`` is only quoted in the feedback of a cell that was stopped.
+    """
+    return [_grade_exercise(exercise_id, runs, cell_timeout) for exercise_id in exercise_ids]
 
 
 def _ungradable(result: NotebookResult, path: Path, problem: NotGradable) -> NotebookResult:
