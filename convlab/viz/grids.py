@@ -169,6 +169,8 @@ def draw_grid(
     size = fontsize if fontsize is not None else max(6.0, 13.0 - 0.6 * max(rows, cols))
 
     ax.clear()
+    # add_artist, not add_patch: the limits are set below, and add_patch's update of the data
+    # limits cost a fifth of a player's drawing time
     for r in range(rows):
         for c in range(cols):
             is_pad = not (ph <= r < ph + height and pw <= c < pw + width)
@@ -181,7 +183,7 @@ def draw_grid(
                 shade = norm(value)
                 face = colours(0.15 + 0.7 * float(np.clip(shade, 0, 1)))
                 text_colour = "white" if shade > 0.6 else "black"
-            ax.add_patch(
+            ax.add_artist(
                 Rectangle(
                     (c - 0.5, r - 0.5), 1, 1, facecolor=face, edgecolor="#aaaaaa" if is_pad else "#888888",
                     linewidth=0.8, linestyle="--" if is_pad else "-", gid="pad" if is_pad else "cell",
@@ -190,11 +192,11 @@ def draw_grid(
             if np.isfinite(value):
                 ax.text(c, r, _format(fmt, float(value)), ha="center", va="center", fontsize=size, color=text_colour)
     for r, c, h, w in windows:
-        ax.add_patch(
+        ax.add_artist(
             Rectangle((c - 0.5, r - 0.5), w, h, fill=False, edgecolor=highlight_color, linewidth=3, gid="highlight")
         )
     for r, c in cells:
-        ax.add_patch(
+        ax.add_artist(
             Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor=highlight_color, linewidth=2.5, gid="highlight")
         )
     ax.set_xlim(-0.55, cols - 0.45)

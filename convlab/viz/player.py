@@ -13,14 +13,17 @@ import functools
 import hashlib
 import io
 import re
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from IPython.display import HTML
 from matplotlib import pyplot as plt
-from matplotlib.animation import FuncAnimation
+from matplotlib.animation import HTMLWriter
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.spines import Spine
 from matplotlib.text import Text
@@ -97,22 +100,39 @@ def html_player(
             plt.close(fig)
             raise ValueError(f"dpi must be a positive number, got {dpi!r}")
         fig.set_dpi(dpi)
-    smallest = []
-
-    def draw_and_measure(index: int):
-        result = draw_frame(index)
-        smallest.append(min((text.get_fontsize() for text in drawn_texts(fig)), default=float("inf")))
-        return result
-
-    animation = FuncAnimation(fig, draw_and_measure, frames=frames, interval=interval, blit=False)
-    with plt.rc_context({"savefig.dpi": "figure"}):
-        html = animation.to_jshtml(default_mode="once")
-    text_px = min(smallest) * fig.dpi / 72
+    html, smallest = _render_frames(fig, draw_frame, frames, interval)
+    text_px = smallest * fig.dpi / 72
     plt.close(fig)
     html = _ICON.sub(lambda m: _ICONS[m.group(1)], _CDN_LINK.sub("", html))
     html = _PNG_DATA.sub(lambda m: "data:image/png;base64," + palette_png(m.group(0), colors), html)
     html = f'<div class="course-player" data-min-text-px="{text_px:.1f}">\n{html}\n</div>'
     return HTML(_RANDOM_ID.sub(_player_id(_RANDOM_ID.sub("", html)), html))
+
+
+def _render_frames(fig: Figure, draw_frame: Callable[[int], object], frames: int, interval: int) -> tuple[str, float]:
+    """The player's HTML (``to_jshtml``'s, with mode "once") and the smallest font size drawn, in points.
+
+    Each frame is drawn once and rendered once: ``FuncAnimation.to_jshtml`` draws the first
+    frame twice and renders every frame twice (its canvas redraw, then the saved PNG).
+    """
+    smallest = float("inf")
+    writer = HTMLWriter(fps=1000 / interval, embed_frames=True, default_mode="once")
+    facecolor = plt.rcParams["savefig.facecolor"]
+    facecolor = fig.get_facecolor() if facecolor == "auto" else facecolor
+    white = _composited_on_white(facecolor)  # as Animation.save does for a writer without alpha
+    with tempfile.TemporaryDirectory() as folder, plt.rc_context({"savefig.bbox": None}):
+        path = Path(folder, "player.html")
+        with writer.saving(fig, path, fig.dpi):
+            for index in range(frames):
+                draw_frame(index)
+                smallest = min([smallest, *(text.get_fontsize() for text in drawn_texts(fig))])
+                writer.grab_frame(facecolor=white, transparent=False)
+        return path.read_text(), smallest
+
+
+def _composited_on_white(color) -> tuple[float, float, float]:
+    red, green, blue, alpha = to_rgba(color)
+    return tuple(alpha * channel + 1 - alpha for channel in (red, green, blue))
 
 
 def legible(fig: Figure, minimum: float = MIN_TEXT_PT) -> Figure:
