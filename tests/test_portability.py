@@ -55,6 +55,7 @@ def test_a_cpu_dependent_output_passes_natively_and_fails_the_portability_pass(t
     shutil.copy(PORTABILITY / "conftest.py", other / "conftest.py")
     (tmp_path / "pytest.ini").write_text("[pytest]\n")  # not this project's addopts
     command = [sys.executable, "-m", "pytest", "-c", "pytest.ini", "--rootdir", ".", "-p", "no:cacheprovider"]
+    command += ["-p", "tests.quick_start"]
     command += ["-n", "0", "-rA", "--nbval"]
     command += ["--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg")]
     run = subprocess.run(
