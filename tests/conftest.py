@@ -10,7 +10,8 @@ start first, so that they overlap with everything else instead of starting last
 pytest_plugins = ["tests.book_fixtures"]  # the built book and the browser, shared by every module
 
 # The book is built by the first test that needs it, so the other worker starts with class
-# grading, which does not; then the slow jobs, so that they overlap with everything else.
+# grading, which does not; then the slow jobs, so that they overlap with everything else; the
+# notebooks (5–10 s each) before the many small test files, which fill the gaps at the end.
 SLOWEST_FIRST = (
     "tests/test_book.py::test_",  # builds the book
     "tests/course/test_class_grading.py",
@@ -18,6 +19,9 @@ SLOWEST_FIRST = (
     "tests/test_reader_html.py",
     "tests/portability/",
     "tests/course/test_grader.py",
+    "chapters/",
+    "tests/graded_solutions/",
+    "tests/exercises/test_feedback.py",
 )
 
 
