@@ -39,11 +39,11 @@ PLAYER_WIDTH = 4.0
 MIN_TEXT_PT = 12.0
 FRAME_DPI = 100
 
-_RANDOM_ID = re.compile(r"[0-9a-f]{32}")  # to_jshtml names its elements with uuid4().hex
+_RANDOM_ID = re.compile(r"[0-9a-f]{32}")  # HTMLWriter names its elements with uuid4().hex
 # Frames are embedded PNGs; their bytes hang on the last bits of float maths, so they vary by CPU.
 _PNG_DATA = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=\\\s]+")
 _players: dict[str, list[str]] = {}  # layout digest -> frame digests, in the order first drawn
-# to_jshtml links Font Awesome 4 from a CDN for its button icons; plain characters need nothing.
+# HTMLWriter links Font Awesome 4 from a CDN for its button icons; plain characters need nothing.
 _CDN_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>\s*")
 _ICONS = {  # characters every common font has (the media-control block ⏮⏸⏭ often is missing)
     "fa-minus": "−",
@@ -70,9 +70,9 @@ def html_player(
 ) -> HTML:
     """Render ``draw_frame(0) … draw_frame(frames - 1)`` as a JavaScript player with a slider.
 
-    The player is plain HTML and JavaScript (matplotlib's ``to_jshtml``), so it works in the
-    built book and in Jupyter alike, offline too: its buttons show plain characters instead of
-    icons from a CDN. Its element ids are not random, so re-running a notebook gives the same
+    The player is plain HTML and JavaScript (matplotlib's ``HTMLWriter``, as ``to_jshtml`` uses
+    it), so it works in the built book and in Jupyter alike, offline too: its buttons show plain
+    characters instead of icons from a CDN. Its element ids are not random, so re-running a notebook gives the same
     output (nbval compares it), and they do not come from the frames' PNG bytes, which differ
     from one CPU to the next: they number the players of one layout in the order they are first
     drawn (the same frames again get the same ids). The figure is closed.
@@ -157,7 +157,7 @@ def drawn_texts(artist: Artist) -> Iterator[Text]:
 
 
 def palette_png(encoded: str, colors: int = 256) -> str:
-    """A base64 PNG (as ``to_jshtml`` writes it, lines continued with backslashes) as a palette PNG."""
+    """A base64 PNG (as ``HTMLWriter`` writes it, lines continued with backslashes) as a palette PNG."""
     data = base64.b64decode(re.sub(r"[\\\s]", "", encoded.partition(",")[2]))
     image = Image.open(io.BytesIO(data))
     if image.mode == "RGBA" and image.getextrema()[3][0] == 255:
