@@ -72,10 +72,10 @@ def html_player(
 
     The player is plain HTML and JavaScript (matplotlib's ``HTMLWriter``, as ``to_jshtml`` uses
     it), so it works in the built book and in Jupyter alike, offline too: its buttons show plain
-    characters instead of icons from a CDN. Its element ids are not random, so re-running a notebook gives the same
-    output (nbval compares it), and they do not come from the frames' PNG bytes, which differ
-    from one CPU to the next: they number the players of one layout in the order they are first
-    drawn (the same frames again get the same ids). The figure is closed.
+    characters instead of icons from a CDN. Its element ids are not random, so re-running a
+    notebook gives the same output (nbval compares it), and they do not come from the frames'
+    PNG bytes, which differ from one CPU to the next: they number the players of one layout in
+    the order they are first drawn (the same frames again get the same ids). The figure is closed.
     Keep frames few and small: every frame is a PNG embedded in the page, so more than
     :data:`MAX_FRAMES` raise ``ValueError``. Frames are drawn at ``dpi`` (the figure's own by
     default) and stored as palette PNGs of ``colors`` colours (2 to 256; a figure has few

@@ -10,21 +10,9 @@ solution, done once.
 
 from __future__ import annotations
 
-import pytest
-
 from convlab.exercises.catalog import HIDDEN_CASES_VARIABLE
-from tests.kernel_env import KernelEnvironment
+from tests.kernel_env import kernel_environment_hooks
 
-_as_graded = KernelEnvironment({HIDDEN_CASES_VARIABLE: "1"})
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    """Before nbval starts a notebook's kernel (in its first cell's setup): hidden cases on."""
-    _as_graded.apply()
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After each cell (the kernel keeps its own copy): the worker's environment as it was."""
-    _as_graded.restore()
+# Before nbval starts a notebook's kernel (in its first cell's setup): hidden cases on; after
+# each cell (the kernel keeps its own copy): the worker's environment as it was.
+pytest_runtest_setup, pytest_runtest_teardown = kernel_environment_hooks({HIDDEN_CASES_VARIABLE: "1"})

@@ -21,4 +21,3 @@ def test_this_folders_tests_run_with_the_hidden_cases_on():
     """The conftest's setup hook runs for every test here, nbval's notebooks included (and
     kernel-environment.ipynb, beside the links, shows that their kernels inherit it)."""
     assert os.environ.get(HIDDEN_CASES_VARIABLE) == "1"
-

@@ -16,22 +16,12 @@ import os
 
 import pytest
 
-from tests.kernel_env import KernelEnvironment
+from tests.kernel_env import kernel_environment_hooks
 
 OTHER_CPU = {"ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "SSE41"}
-_other_cpu = KernelEnvironment(OTHER_CPU)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    """Before nbval starts a notebook's kernel (in its first cell's setup): the other CPU's settings."""
-    _other_cpu.apply()
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After each cell (the kernel keeps its own copy): the worker's environment as it was."""
-    _other_cpu.restore()
+# Before nbval starts a notebook's kernel (in its first cell's setup): the other CPU's settings;
+# after each cell (the kernel keeps its own copy): the worker's environment as it was.
+pytest_runtest_setup, pytest_runtest_teardown = kernel_environment_hooks(OTHER_CPU)
 
 
 def pytest_collection_modifyitems(items):
