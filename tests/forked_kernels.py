@@ -69,7 +69,7 @@ class ForkServers:
         listener.listen(64)  # launchers may connect at once; the server accepts when its imports are done
         with listener:
             server = subprocess.Popen(
-                [sys.executable, str(SERVER_SCRIPT), "serve", str(listener.fileno())],
+                [sys.executable, str(SERVER_SCRIPT), "serve", str(listener.fileno()), str(os.getpid())],
                 env=dict(environment),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,

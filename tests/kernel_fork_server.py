@@ -1,6 +1,6 @@
 """A fork server for the notebooks' kernels in the test suite (see tests/forked_kernels.py).
 
-    python kernel_fork_server.py serve FD         # the server; FD: its listening socket
+    python kernel_fork_server.py serve FD PID     # the server: FD its listening socket, PID its parent
     python -S -E kernel_fork_server.py launch SOCKET -f CONNECTION_FILE   # what nbval starts
 
 Every notebook's kernel would spend about two seconds of CPU importing PyTorch, NumPy,
@@ -23,6 +23,7 @@ standard library, so that it starts in a few milliseconds.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -76,9 +77,9 @@ def launch(socket_path: str, kernel_args: list[str]) -> None:
 # --- the server ---
 
 
-def serve(listener_fd: int) -> None:
+def serve(listener_fd: int, parent: int) -> None:
     """Import the heavy modules, then fork a kernel for each launcher that connects, until the
-    pytest worker that started the server goes away or stops it."""
+    pytest worker that started the server (``parent``) goes away or stops it."""
     import importlib
     import selectors
 
@@ -96,7 +97,6 @@ def serve(listener_fd: int) -> None:
     signal.set_wakeup_fd(wakeup_write)
     signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the loop through the pipe
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    parent = os.getppid()
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     selector.register(wakeup_read, selectors.EVENT_READ)
@@ -118,6 +118,10 @@ def serve(listener_fd: int) -> None:
     finally:
         for pid in launchers:
             _kill_group(pid)
+        path = listener.getsockname()
+        os.unlink(path)
+        with contextlib.suppress(OSError):  # the folder, once its last server has gone
+            os.rmdir(os.path.dirname(path))
 
 
 def _fork_kernel(connection: socket.socket, server_files: list) -> int:
@@ -198,8 +202,8 @@ def _kill_group(pid: int) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["serve"] and len(sys.argv) == 3:
-        serve(int(sys.argv[2]))
+    if sys.argv[1:2] == ["serve"] and len(sys.argv) == 4:
+        serve(int(sys.argv[2]), int(sys.argv[3]))
     elif sys.argv[1:2] == ["launch"] and len(sys.argv) >= 3:
         launch(sys.argv[2], sys.argv[3:])
     else:

@@ -4,7 +4,7 @@ The kernels of nbval's notebooks are forked from a server that has imported PyTo
 plugin's docstring). Here, through nbval's own kernel class: a forked kernel has its launcher's
 folder, environment and standard streams, its own random seeds, no trace of the tests folder,
 figures shown inline; an interrupt reaches it; shutdown ends it; killing its launcher kills it;
-stopping the servers kills what is left.
+stopping the servers kills what is left, and so does the end of the worker that started them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -20,7 +22,9 @@ import pytest
 
 from tests import forked_kernels
 
-pytestmark = pytest.mark.skipif(
+ROOT = Path(__file__).resolve().parent.parent
+
+forking = pytest.mark.skipif(
     nbval.kernel.NbvalKernelspecManager is not forked_kernels.ForkingKernelspecManager,
     reason=f"kernels start from scratch ({forked_kernels.SWITCH_OFF}=1)",
 )
@@ -36,6 +40,16 @@ print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle,
     "tests_imported": "tests" in sys.modules, "random": random.random(), "numpy": float(np.random.random()),
 }))
 plt.plot([0, 1])
+"""
+
+ORPHANING = """\
+import os
+from tests.forked_kernels import ForkServers
+servers = ForkServers()
+path = servers.socket_for(os.environ)
+(server, _), = servers._servers.values()
+print(server.pid, path, flush=True)
+input()
 """
 
 
@@ -78,6 +92,7 @@ def gone(pid: int, within: float = 10) -> bool:
     return False
 
 
+@forking
 def test_a_forked_kernel_is_set_up_as_a_launched_one(tmp_path, monkeypatch):
     monkeypatch.setenv("CONVLAB_TEST_MARK", "first")
     first = start_kernel(tmp_path)
@@ -97,6 +112,7 @@ def test_a_forked_kernel_is_set_up_as_a_launched_one(tmp_path, monkeypatch):
     assert len(figures) == 1 and "image/png" in figures[0]["content"]["data"]  # the inline backend
 
 
+@forking
 def test_an_interrupt_reaches_the_kernel_and_shutdown_ends_it(tmp_path):
     kernel = start_kernel(tmp_path)
     pid = probe(kernel)[0]["pid"]
@@ -112,6 +128,7 @@ def test_an_interrupt_reaches_the_kernel_and_shutdown_ends_it(tmp_path):
     assert launcher.wait(timeout=10) == 0 and gone(pid)
 
 
+@forking
 def test_killing_the_launcher_kills_the_kernel(tmp_path):
     kernel = start_kernel(tmp_path)
     pid = probe(kernel)[0]["pid"]
@@ -122,6 +139,7 @@ def test_killing_the_launcher_kills_the_kernel(tmp_path):
     kernel.kc.stop_channels()
 
 
+@forking
 def test_stopping_the_servers_kills_their_kernels(tmp_path, monkeypatch):
     servers = forked_kernels.ForkServers()
     monkeypatch.setattr(forked_kernels, "SERVERS", servers)
@@ -132,6 +150,21 @@ def test_stopping_the_servers_kills_their_kernels(tmp_path, monkeypatch):
     servers.close()
     assert gone(pid) and not folder.exists()
     kernel.kc.stop_channels()
+
+
+def test_a_server_whose_worker_is_gone_stops(tmp_path):
+    worker = subprocess.Popen(
+        [sys.executable, "-c", ORPHANING],
+        cwd=ROOT,
+        env={**os.environ, "OMP_THREAD_LIMIT": "63"},  # another environment: a server of its own
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    server_pid, socket_path = worker.stdout.readline().split()
+    worker.kill()  # no close(): a worker that crashed
+    worker.wait()
+    assert gone(int(server_pid), within=30) and not Path(socket_path).parent.exists()
 
 
 def test_the_server_is_chosen_by_the_environment_apart_from_per_launch_and_convlab_variables():
