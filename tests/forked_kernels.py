@@ -38,12 +38,23 @@ SERVER_SCRIPT = Path(__file__).with_name("kernel_fork_server.py")
 PER_LAUNCH = frozenset({"JPY_PARENT_PID", "JPY_SESSION_NAME", "PYTEST_CURRENT_TEST"})
 OURS = "CONVLAB_"  # read by convlab, which the server does not import: the kernel reads them
 SWITCH_OFF = "CONVLAB_FRESH_KERNELS"
+PRELOAD = (  # what the notebooks' first cells import, and ipykernel's own modules
+    "numpy",
+    "torch",
+    "torch.nn",
+    "torch.nn.functional",
+    "matplotlib.pyplot",  # the backend module itself is loaded by the first figure, in the kernel
+    "sklearn.datasets",  # chapter 9's digits
+    "ipykernel.ipkernel",  # not ipykernel.kernelapp: its class reads JPY_PARENT_PID when imported
+)
 
 
 class ForkServers:
-    """One kernel fork server per environment, started when a kernel first needs it."""
+    """One kernel fork server per environment, started when a kernel first needs it, that has
+    imported ``preload``."""
 
-    def __init__(self) -> None:
+    def __init__(self, preload: tuple[str, ...] = PRELOAD) -> None:
+        self.preload = preload
         self._folder: Path | None = None
         self._servers: dict[str, tuple[subprocess.Popen, Path]] = {}
 
@@ -69,7 +80,7 @@ class ForkServers:
         listener.listen(64)  # launchers may connect at once; the server accepts when its imports are done
         with listener:
             server = subprocess.Popen(
-                [sys.executable, str(SERVER_SCRIPT), "serve", str(listener.fileno()), str(os.getpid())],
+                [sys.executable, str(SERVER_SCRIPT), "serve", str(listener.fileno()), str(os.getpid()), *self.preload],
                 env=dict(environment),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,

@@ -1,6 +1,7 @@
 """A fork server for the notebooks' kernels in the test suite (see tests/forked_kernels.py).
 
-    python kernel_fork_server.py serve FD PID     # the server: FD its listening socket, PID its parent
+    python kernel_fork_server.py serve FD PID MODULE...   # the server: FD its listening socket,
+                                                          # PID its parent, MODULEs to import once
     python -S -E kernel_fork_server.py launch SOCKET -f CONNECTION_FILE   # what nbval starts
 
 Every notebook's kernel would spend about two seconds of CPU importing PyTorch, NumPy,
@@ -30,15 +31,6 @@ import signal
 import socket
 import sys
 
-PRELOAD = (
-    "numpy",
-    "torch",
-    "torch.nn",
-    "torch.nn.functional",
-    "matplotlib.pyplot",  # the backend module itself is loaded by the first figure, in the kernel
-    "sklearn.datasets",  # chapter 9's digits
-    "ipykernel.ipkernel",  # not ipykernel.kernelapp: its class reads JPY_PARENT_PID when imported
-)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets before any cell runs
 MESSAGE_SIZE = 1 << 20  # a request holds the launcher's whole environment
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
@@ -51,7 +43,7 @@ def launch(socket_path: str, kernel_args: list[str]) -> None:
     """Ask the server for a kernel with this process's streams, folder and environment; wait for it."""
     server = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     server.connect(socket_path)
-    request = {"argv": ["ipykernel_launcher", *kernel_args], "cwd": os.getcwd(), "env": dict(os.environ)}
+    request = {"args": kernel_args, "cwd": os.getcwd(), "env": dict(os.environ)}
     socket.send_fds(server, [json.dumps(request).encode()], [0, 1, 2])
     reply = server.recv(MESSAGE_SIZE)
     if not reply:
@@ -77,9 +69,9 @@ def launch(socket_path: str, kernel_args: list[str]) -> None:
 # --- the server ---
 
 
-def serve(listener_fd: int, parent: int) -> None:
-    """Import the heavy modules, then fork a kernel for each launcher that connects, until the
-    pytest worker that started the server (``parent``) goes away or stops it."""
+def serve(listener_fd: int, parent: int, modules: list[str]) -> None:
+    """Import ``modules``, then fork a kernel for each launcher that connects, until the pytest
+    worker that started the server (``parent``) goes away or stops it."""
     import importlib
     import selectors
 
@@ -87,9 +79,10 @@ def serve(listener_fd: int, parent: int) -> None:
     # matplotlib reads its backend from the environment when it is imported; a kernel gets this
     # value from ipykernel before its first cell (the forked kernel's own environment is restored)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
-    for name in PRELOAD:
+    for name in modules:
         importlib.import_module(name)
-    assert "ipykernel.kernelapp" not in sys.modules, "the kernel must import it, under its own environment"
+    if "ipykernel.kernelapp" in sys.modules:  # its class reads JPY_PARENT_PID when it is imported
+        sys.exit("kernel fork server: ipykernel.kernelapp must be imported by each kernel, not by the server")
     listener = socket.socket(fileno=listener_fd)
     wakeup_read, wakeup_write = os.pipe()
     os.set_blocking(wakeup_read, False)
@@ -107,6 +100,9 @@ def serve(listener_fd: int, parent: int) -> None:
                 if key.fileobj is listener:
                     connection, _ = listener.accept()
                     pid = _fork_kernel(connection, [listener, wakeup_read, wakeup_write, selector, *launchers.values()])
+                    if pid is None:
+                        connection.close()
+                        continue
                     launchers[pid] = connection
                     selector.register(connection, selectors.EVENT_READ, pid)
                 elif key.fileobj == wakeup_read:
@@ -124,9 +120,17 @@ def serve(listener_fd: int, parent: int) -> None:
             os.rmdir(os.path.dirname(path))
 
 
-def _fork_kernel(connection: socket.socket, server_files: list) -> int:
+def _fork_kernel(connection: socket.socket, server_files: list) -> int | None:
+    """Fork a kernel for the launcher at ``connection``; its pid, or None for a broken request."""
     message, fds, _, _ = socket.recv_fds(connection, MESSAGE_SIZE, 3)
-    request = json.loads(message)
+    try:
+        request = json.loads(message)
+    except ValueError:
+        request = None
+    if request is None or len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        return None
     pid = os.fork()
     if pid == 0:
         try:
@@ -143,6 +147,8 @@ def _fork_kernel(connection: socket.socket, server_files: list) -> int:
 
 def _become_kernel(request: dict, fds: list[int]) -> None:
     """In the forked child: turn into the kernel that ``python -m ipykernel_launcher`` starts."""
+    import importlib.util
+
     import numpy
 
     signal.set_wakeup_fd(-1)
@@ -157,7 +163,7 @@ def _become_kernel(request: dict, fds: list[int]) -> None:
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
-    sys.argv = request["argv"]
+    sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *request["args"]]
     numpy.random.seed()  # a forked child shares its parent's state (Python reseeds `random` itself)
     from ipykernel import kernelapp
 
@@ -202,8 +208,8 @@ def _kill_group(pid: int) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["serve"] and len(sys.argv) == 4:
-        serve(int(sys.argv[2]), int(sys.argv[3]))
+    if sys.argv[1:2] == ["serve"] and len(sys.argv) >= 4:
+        serve(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:])
     elif sys.argv[1:2] == ["launch"] and len(sys.argv) >= 3:
         launch(sys.argv[2], sys.argv[3:])
     else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -34,7 +35,7 @@ import json, os, random, sys
 import numpy as np
 from ipykernel.kernelapp import IPKernelApp
 from matplotlib import pyplot as plt
-print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle,
+print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle, "argv0": os.path.basename(sys.argv[0]),
     "pid": os.getpid(), "ppid": os.getppid(), "cwd": os.getcwd(), "mark": os.environ.get("CONVLAB_TEST_MARK"),
     "session_leader": os.getsid(0) == os.getpid(), "tests_on_path": any(p.endswith("tests") for p in sys.path),
     "tests_imported": "tests" in sys.modules, "random": random.random(), "numpy": float(np.random.random()),
@@ -42,10 +43,11 @@ print(json.dumps({"parent_handle": IPKernelApp.instance().parent_handle,
 plt.plot([0, 1])
 """
 
-ORPHANING = """\
+LIGHT = ("ipykernel.ipkernel",)  # what the server imports does not change how it stops: a quick one
+ORPHANING = f"""\
 import os
 from tests.forked_kernels import ForkServers
-servers = ForkServers()
+servers = ForkServers(preload={LIGHT!r})
 path = servers.socket_for(os.environ)
 (server, _), = servers._servers.values()
 print(server.pid, path, flush=True)
@@ -81,6 +83,11 @@ def probe(kernel) -> tuple[dict, list[dict]]:
     return printed, [m for m in outputs if m["msg_type"] == "display_data"]
 
 
+def pid_of(kernel) -> int:
+    (output,) = run(kernel, "import os\nprint(os.getpid())")
+    return int(output["content"]["text"])
+
+
 def gone(pid: int, within: float = 10) -> bool:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
@@ -94,6 +101,10 @@ def gone(pid: int, within: float = 10) -> bool:
 
 @forking
 def test_a_forked_kernel_is_set_up_as_a_launched_one(tmp_path, monkeypatch):
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as broken:  # the server shrugs off a bad request
+        broken.connect(str(forked_kernels.SERVERS.socket_for(os.environ)))
+        broken.send(b"not a request")
+        assert broken.recv(100) == b""
     monkeypatch.setenv("CONVLAB_TEST_MARK", "first")
     first = start_kernel(tmp_path)
     monkeypatch.setenv("CONVLAB_TEST_MARK", "second")  # the same server: convlab's variables are per kernel
@@ -104,6 +115,7 @@ def test_a_forked_kernel_is_set_up_as_a_launched_one(tmp_path, monkeypatch):
         first.stop()
         second.stop()
     assert one["ppid"] != os.getpid() and one["ppid"] == two["ppid"], "not forked from one server"
+    assert one["argv0"] == "ipykernel_launcher.py"
     assert one["parent_handle"] == os.getpid()  # JPY_PARENT_PID, as jupyter_client set it for this kernel
     assert (one["mark"], two["mark"]) == ("first", "second")
     assert one["cwd"] == two["cwd"] == str(tmp_path)
@@ -115,7 +127,7 @@ def test_a_forked_kernel_is_set_up_as_a_launched_one(tmp_path, monkeypatch):
 @forking
 def test_an_interrupt_reaches_the_kernel_and_shutdown_ends_it(tmp_path):
     kernel = start_kernel(tmp_path)
-    pid = probe(kernel)[0]["pid"]
+    pid = pid_of(kernel)
     msg_id = kernel.execute_cell_input("import time\ntime.sleep(60)", allow_stdin=False)
     time.sleep(0.5)
     began = time.monotonic()
@@ -131,7 +143,7 @@ def test_an_interrupt_reaches_the_kernel_and_shutdown_ends_it(tmp_path):
 @forking
 def test_killing_the_launcher_kills_the_kernel(tmp_path):
     kernel = start_kernel(tmp_path)
-    pid = probe(kernel)[0]["pid"]
+    pid = pid_of(kernel)
     launcher = kernel.km.provisioner.process
     os.killpg(launcher.pid, signal.SIGKILL)  # what jupyter_client does to a kernel that will not stop
     assert launcher.wait(timeout=10) == -signal.SIGKILL
@@ -140,12 +152,11 @@ def test_killing_the_launcher_kills_the_kernel(tmp_path):
 
 
 @forking
-def test_stopping_the_servers_kills_their_kernels(tmp_path, monkeypatch):
-    servers = forked_kernels.ForkServers()
+def test_stopping_the_servers_kills_their_kernels(tmp_path, monkeypatch):  # servers of its own
+    servers = forked_kernels.ForkServers(preload=LIGHT)
     monkeypatch.setattr(forked_kernels, "SERVERS", servers)
-    monkeypatch.setenv("OMP_THREAD_LIMIT", "64")  # another environment: a server of its own
     kernel = start_kernel(tmp_path)
-    pid = probe(kernel)[0]["pid"]
+    pid = pid_of(kernel)
     folder = next(iter(servers._servers.values()))[1].parent
     servers.close()
     assert gone(pid) and not folder.exists()
@@ -156,7 +167,6 @@ def test_a_server_whose_worker_is_gone_stops(tmp_path):
     worker = subprocess.Popen(
         [sys.executable, "-c", ORPHANING],
         cwd=ROOT,
-        env={**os.environ, "OMP_THREAD_LIMIT": "63"},  # another environment: a server of its own
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
