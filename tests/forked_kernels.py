@@ -13,7 +13,8 @@ A server serves only kernels whose environment is the one it started with, apart
 variables that change from launch to launch (:data:`PER_LAUNCH`) and convlab's own (``CONVLAB_*``:
 the server imports no convlab module, so the kernel reads them, as the solution pass's
 ``CONVLAB_HIDDEN_CASES=1`` shows). The portability pass (``ATEN_CPU_CAPABILITY=default``) gets
-a server of its own, whose PyTorch was imported under that setting.
+a server of its own, whose libraries were loaded under that setting, just as a kernel started
+from scratch would load them.
 
 ``CONVLAB_FRESH_KERNELS=1`` turns this off: every kernel is then started from scratch.
 Only nbval's kernels come from here; the grader's tests start theirs as the grader does.

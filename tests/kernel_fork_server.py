@@ -13,10 +13,11 @@ for the kernel towards jupyter_client: it passes signals on to the kernel's proc
 exits as the kernel exits. If ``launch`` is killed, the server kills the kernel; if the server's
 parent (the pytest worker) goes away, the server kills its kernels and exits.
 
-A server is only used for kernels whose environment is the one it was started with (the
-variables that PyTorch reads when it is imported, such as ``ATEN_CPU_CAPABILITY``, are fixed
-from then on). matplotlib's inline backend module is left for the kernel to load: it hooks
-into the running kernel when it is loaded.
+A server is only used for kernels whose environment is the one it was started with: a library
+may read a variable when it is loaded and keep it from then on (OpenMP reads ``OMP_*`` so; PyTorch
+reads ``ATEN_CPU_CAPABILITY`` later, at its first operation, which the server never runs).
+matplotlib's inline backend module is left for the kernel to load: it hooks into the running
+kernel when it is loaded.
 
 This file runs as a script, without the ``tests`` package: the ``launch`` side uses only the
 standard library, so that it starts in a few milliseconds.
