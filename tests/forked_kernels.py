@@ -16,7 +16,8 @@ the server imports no convlab module, so the kernel reads them, as the solution 
 a server of its own, whose libraries were loaded under that setting, just as a kernel started
 from scratch would load them.
 
-``CONVLAB_FRESH_KERNELS=1`` turns this off: every kernel is then started from scratch.
+``CONVLAB_FRESH_KERNELS=1`` turns this off: every kernel is then started from scratch, as it
+is on systems other than Linux.
 Only nbval's kernels come from here; the grader's tests start theirs as the grader does.
 """
 
@@ -131,6 +132,8 @@ class ForkingKernelspecManager(nbval.kernel.NbvalKernelspecManager):
 
 def pytest_configure(config):
     if os.environ.get(SWITCH_OFF) == "1" or not config.getoption("nbval", default=False):
+        return
+    if not sys.platform.startswith("linux"):  # fork after imports, SOCK_SEQPACKET: Linux only
         return
     nbval.kernel.NbvalKernelspecManager = ForkingKernelspecManager
 
