@@ -19,6 +19,10 @@ reads ``ATEN_CPU_CAPABILITY`` later, at its first operation, which the server ne
 matplotlib's inline backend module is left for the kernel to load: it hooks into the running
 kernel when it is loaded.
 
+One difference from a fresh process remains: the kernels of one server share its string-hash
+seed (``PYTHONHASHSEED``), so a set of strings iterates in the same order in each of them. No
+committed output may depend on that order anyway: a learner's kernel draws its own seed.
+
 This file runs as a script, without the ``tests`` package: the ``launch`` side uses only the
 standard library, so that it starts in a few milliseconds.
 """

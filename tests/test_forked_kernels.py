@@ -163,6 +163,7 @@ def test_stopping_the_servers_kills_their_kernels(tmp_path, monkeypatch):  # ser
     kernel.kc.stop_channels()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server runs on Linux only")
 def test_a_server_whose_worker_is_gone_stops(tmp_path):
     worker = subprocess.Popen(
         [sys.executable, "-c", ORPHANING],
