@@ -52,8 +52,9 @@ def write_data(app: Sphinx) -> None:
     """Compute every explorer's table and add it to the book's static files."""
     if app.builder.format != "html":
         return
-    if app.srcdir not in sys.path:  # this course's convlab, not another installed copy
-        sys.path.insert(0, str(app.srcdir))
+    source = str(app.srcdir)  # a str: Sphinx 7's path type warns when compared with one
+    if source not in sys.path:  # this course's convlab, not another installed copy
+        sys.path.insert(0, source)
     folder = Path(app.doctreedir).parent / "course_generated_static"
     folder.mkdir(parents=True, exist_ok=True)
     for explorer in EXPLORERS:
