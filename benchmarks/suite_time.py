@@ -5,7 +5,9 @@
 
 Budget: 3 minutes on 2 CPU cores, book build and browser test included. A fresh clone has no
 ``_build`` and no caches, as CI and a new contributor see it. Times on a busy machine are
-longer: say so next to any number you report.
+longer: say so next to any number you report. The CPU time (user + sys of pytest and every
+process it started: workers, kernels, the book build, Chromium) varies less with the load
+than the wall time, so compare that between runs on a busy machine.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,9 +27,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SUITE_BUDGET = 180.0
 
 
-def run_suite(folder: Path, extra: list[str]) -> tuple[float, str]:
-    """Run ``python -m pytest`` in ``folder`` (its own convlab first on the path); return (seconds, output)."""
+def cpu_seconds_of_children() -> float:
+    """User + system CPU seconds of every finished child process of this one, so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_suite(folder: Path, extra: list[str]) -> tuple[float, float, str]:
+    """Run ``python -m pytest`` in ``folder`` (its own convlab first on the path); return
+    (seconds, CPU seconds, output)."""
     env = {**os.environ, "PYTHONPATH": str(folder)}
+    cpu = cpu_seconds_of_children()
     start = time.perf_counter()
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "--durations=12", *extra], cwd=folder, env=env, capture_output=True, text=True
@@ -34,7 +45,7 @@ def run_suite(folder: Path, extra: list[str]) -> tuple[float, str]:
     seconds = time.perf_counter() - start
     if run.returncode != 0:
         print(run.stdout[-4000:], run.stderr[-2000:], sep="\n")
-    return seconds, run.stdout
+    return seconds, cpu_seconds_of_children() - cpu, run.stdout
 
 
 def main() -> int:
@@ -50,11 +61,12 @@ def main() -> int:
             if args.clone:
                 folder = Path(tmp) / "clone"
                 subprocess.run(["git", "clone", "-q", str(ROOT), str(folder)], check=True)
-            seconds, output = run_suite(folder, args.pytest_args)
+            seconds, cpu, output = run_suite(folder, args.pytest_args)
         times.append(seconds)
         summary = output.strip().splitlines()[-1] if output.strip() else "(no output)"
         slowest = [line for line in output.splitlines() if re.match(r"\d+\.\d+s (setup|call|teardown) ", line)]
-        print(f"run {index + 1}: {seconds:6.1f} s  {summary}")
+        load = os.getloadavg()[0]
+        print(f"run {index + 1}: {seconds:6.1f} s, {cpu:6.1f} CPU-s (load {load:.1f})  {summary}")
         for line in slowest[:12]:
             print("    " + line)
     median = statistics.median(times)

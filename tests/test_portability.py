@@ -1,10 +1,9 @@
-"""The portability pass (tests/portability/) covers every chapter, and it can fail.
+"""The chapters' pass (tests/portability/) covers every chapter, and it can fail.
 
 tests/portability/ holds a link to each chapter; its conftest starts their kernels with PyTorch's
-kernels for another CPU, so the suite runs strict nbval on every chapter twice: natively and as
-an older CPU would round. Here: the links are complete, and a planted output that hangs on the
-last bits of a float passes plain nbval but fails the portability pass, with the kernels forked
-as the suite forks them (tests/forked_kernels.py).
+kernels for another CPU, so the suite runs strict nbval on every chapter as an older CPU would
+round, against outputs stored by a native run. Here: the links are complete, and a planted
+output that hangs on the last bits of a float passes plain nbval but fails that pass.
 """
 
 from __future__ import annotations
@@ -56,7 +55,7 @@ def test_a_cpu_dependent_output_passes_natively_and_fails_the_portability_pass(t
     shutil.copy(PORTABILITY / "conftest.py", other / "conftest.py")
     (tmp_path / "pytest.ini").write_text("[pytest]\n")  # not this project's addopts
     command = [sys.executable, "-m", "pytest", "-c", "pytest.ini", "--rootdir", ".", "-p", "no:cacheprovider"]
-    command += ["-p", "tests.quick_start", "-p", "tests.forked_kernels"]  # kernels started as the suite starts them
+    command += ["-p", "tests.quick_start"]
     command += ["-n", "0", "-rA", "--nbval"]
     command += ["--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg")]
     run = subprocess.run(
