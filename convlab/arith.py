@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from math import prod
 
 from convlab._validate import integer, pair
-from convlab.tables import format_bytes, text_table
 
 __all__ = [
     "unshared_params",
@@ -221,19 +220,6 @@ class Counts:
     fc: int  # Linear(side²·channels → hidden)
     fc_same: int  # Linear(side²·channels → side²·channels): the notes' "hidden layer as large as the input"
     conv: int  # Conv2d(channels → 64, 3×3): the same for every image size
-
-    def rows(self) -> list[tuple[str, int]]:
-        inputs = self.side * self.side * self.channels
-        return [
-            (f"FC {inputs:,} → {self.hidden:,}", self.fc),
-            (f"FC {inputs:,} → {inputs:,}", self.fc_same),
-            (f"conv {CONV_KERNEL}×{CONV_KERNEL}, {self.channels} → {CONV_OUT}", self.conv),
-        ]
-
-    def __repr__(self) -> str:
-        rows = [(name, count, format_bytes(BYTES_PER_FLOAT32 * count)) for name, count in self.rows()]
-        table = text_table([f"{self.side}×{self.side}×{self.channels} image", "parameters", "float32"], rows)
-        return table
 
 
 def count_layers(side: int, hidden: int, channels: int = 1) -> Counts:

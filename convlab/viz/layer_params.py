@@ -2,7 +2,7 @@
 
 :func:`param_counts_widget` is the live ipywidgets version (sliders for the image side and the
 hidden width); :func:`param_counts_player` is its kernel-free counterpart for the HTML book.
-The counts come from :func:`convlab.arith.count_layers`.
+The counts come from :func:`convlab.arith.count_layers`; :func:`counts_table` prints them.
 """
 
 from __future__ import annotations
@@ -19,13 +19,27 @@ from matplotlib.ticker import FuncFormatter, LogLocator
 
 from convlab._validate import integer
 from convlab.arith import BYTES_PER_FLOAT32, CONV_KERNEL, CONV_OUT, Counts, count_layers
-from convlab.tables import format_bytes
+from convlab.tables import format_bytes, text_table
 from convlab.viz.player import FRAME_DPI, MAX_FRAMES, MIN_TEXT_PT, PLAYER_WIDTH, html_player, legible, live_widget
 
-__all__ = ["draw_param_counts", "param_counts_player", "param_counts_widget"]
+__all__ = ["counts_table", "draw_param_counts", "param_counts_player", "param_counts_widget"]
 
 _TICKS = (4, 8, 28, 64, 224, 1000)
 _SIDES = np.unique(np.geomspace(4, 1024, 60).astype(int))
+
+
+def counts_table(counts: Counts) -> str:
+    """The three layers of ``counts`` as a text table: each one's parameters and float32 memory."""
+    if not isinstance(counts, Counts):
+        raise TypeError(f"counts must be the Counts of convlab.arith.count_layers, got {type(counts).__name__}")
+    inputs = counts.side * counts.side * counts.channels
+    layers = [
+        (f"FC {inputs:,} → {counts.hidden:,}", counts.fc),
+        (f"FC {inputs:,} → {inputs:,}", counts.fc_same),
+        (f"conv {CONV_KERNEL}×{CONV_KERNEL}, {counts.channels} → {CONV_OUT}", counts.conv),
+    ]
+    rows = [(name, count, format_bytes(BYTES_PER_FLOAT32 * count)) for name, count in layers]
+    return text_table([f"{counts.side}×{counts.side}×{counts.channels} image", "parameters", "float32"], rows)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from torch import nn
 
 from convlab.arith import BYTES_PER_FLOAT32, CONV_KERNEL, CONV_OUT, Counts, count_layers
 from convlab.tables import format_bytes
-from convlab.viz.layer_params import draw_param_counts, param_counts_player, param_counts_widget
+from convlab.viz.layer_params import counts_table, draw_param_counts, param_counts_player, param_counts_widget
 
 
 def _numel(module: nn.Module) -> int:
@@ -53,7 +53,10 @@ def test_the_notes_example():
     c = count_layers(1000, 10**6)
     assert c.fc_same - 10**6 == 10**12  # weights, without the 10**6 biases
     assert format_bytes(BYTES_PER_FLOAT32 * c.fc_same) == "4 TB"
-    assert "1,000,001,000,000" in repr(c) and "4 TB" in repr(c)
+    table = counts_table(c)
+    assert "1,000,001,000,000" in table and "4 TB" in table and "1000×1000×1 image" in table
+    with pytest.raises(TypeError, match="counts"):
+        counts_table(c.fc)
 
 
 def test_count_layers_errors():
