@@ -43,7 +43,7 @@ __all__ = [
     "pixel_permutation",
     "rgba_png",
     "shapes_dataset",
-    "shift",
+    "shift_with_zeros",
     "split_shapes",
     "stratified_split",
     "to_chw",
@@ -401,7 +401,7 @@ def stratified_split(data: Digits, test_fraction: float = 0.25, *, seed: int = 0
     return sets[0], sets[1]
 
 
-def shift(images: torch.Tensor, right: int = 0, down: int = 0) -> torch.Tensor:
+def shift_with_zeros(images: torch.Tensor, right: int = 0, down: int = 0) -> torch.Tensor:
     """Move every image of ``(N, C, H, W)`` by ``right`` columns and ``down`` rows (negative: left, up).
 
     What moves out of the frame is lost and the uncovered border is filled with zeros

@@ -3,7 +3,7 @@
 * :func:`dependence_map`, :func:`bounding_box`, :func:`measured_receptive_field` — the
   receptive field measured with autograd (chapter 6 compares it with
   :func:`convlab.arith.receptive_field`).
-* :func:`shifted`, :func:`equivariance_error`, :func:`best_output_shift` — translation
+* :func:`roll`, :func:`equivariance_error`, :func:`best_output_shift` — translation
   equivariance of a layer (chapter 6).
 * :func:`channel_partials` — a multi-channel convolution taken apart: one partial map per
   input channel, and their sum (chapter 5).
@@ -28,7 +28,7 @@ __all__ = [
     "equivariance_error",
     "feature_maps",
     "measured_receptive_field",
-    "shifted",
+    "roll",
 ]
 
 
@@ -83,7 +83,7 @@ def measured_receptive_field(model: nn.Module, size: int, in_channels: int = 1, 
     return height, width
 
 
-def shifted(x: torch.Tensor, shift: tuple[int, int]) -> torch.Tensor:
+def roll(x: torch.Tensor, shift: tuple[int, int]) -> torch.Tensor:
     """``x`` moved ``shift = (down, right)`` pixels along its last two axes, wrapping around."""
     if not isinstance(shift, (tuple, list)) or len(shift) != 2:
         raise ValueError(f"shift must be a (down, right) pair of ints, got {shift!r}")
@@ -96,7 +96,7 @@ def equivariance_error(
 ) -> torch.Tensor:
     """Where shifting then filtering differs from filtering then shifting: an H × W map.
 
-    ``|layer(shifted(x, shift)) - shifted(layer(x), out_shift)|``, largest over batch and
+    ``|layer(roll(x, shift)) - roll(layer(x), out_shift)|``, largest over batch and
     channels. ``out_shift`` (default: ``shift``) is how far the feature map should move; for a
     layer with stride 2, a shift of 2 input pixels should move it by 1. Zero everywhere means
     the layer is translation-equivariant for this shift.
@@ -104,8 +104,8 @@ def equivariance_error(
     if not isinstance(x, torch.Tensor) or x.ndim != 4:
         raise ValueError(f"x must be an (N, C, H, W) tensor, got {getattr(x, 'shape', type(x).__name__)}")
     with torch.no_grad():
-        moved_then_filtered = layer(shifted(x, shift))
-        filtered_then_moved = shifted(layer(x), shift if out_shift is None else out_shift)
+        moved_then_filtered = layer(roll(x, shift))
+        filtered_then_moved = roll(layer(x), shift if out_shift is None else out_shift)
     return (moved_then_filtered - filtered_then_moved).abs().amax(dim=(0, 1))
 
 
@@ -119,12 +119,12 @@ def best_output_shift(layer: nn.Module, x: torch.Tensor, shift: tuple[int, int],
     """
     search = integer("search", search, minimum=0)
     with torch.no_grad():
-        moved_then_filtered = layer(shifted(x, shift))
+        moved_then_filtered = layer(roll(x, shift))
         filtered = layer(x)
     best, best_error = None, float("inf")
     for down in range(-search, search + 1):
         for right in range(-search, search + 1):
-            error = (moved_then_filtered - shifted(filtered, (down, right))).abs().max().item()
+            error = (moved_then_filtered - roll(filtered, (down, right))).abs().max().item()
             if error < best_error:
                 best, best_error = (down, right), error
     return best, best_error

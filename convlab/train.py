@@ -20,6 +20,7 @@ from convlab._validate import integer
 from convlab.data import ShapesData, permute_pixels
 from convlab.models import make_cnn, make_mlp
 from convlab.tables import text_table
+from convlab.threads import one_cpu_thread
 
 __all__ = [
     "ExperimentResult",
@@ -50,14 +51,13 @@ def _reproducible(model: nn.Module) -> Iterator[None]:
     its kernels by CPU), and training amplifies that until a printed accuracy moves; in float64
     such differences stay far below what an accuracy shows. The model keeps its dtype.
     """
-    threads, dtype = torch.get_num_threads(), next(model.parameters()).dtype
-    torch.set_num_threads(1)
+    dtype = next(model.parameters()).dtype
     model.to(torch.float64)
     try:
-        yield
+        with one_cpu_thread():
+            yield
     finally:
         model.to(dtype)
-        torch.set_num_threads(threads)
 
 
 class _Adam:

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from convlab.data import GREY_LEVELS, Digits, load_digits, shift, stratified_split
+from convlab.data import GREY_LEVELS, Digits, load_digits, shift_with_zeros, stratified_split
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +65,13 @@ def test_digits_checks_its_shapes():
 
 def test_shift_moves_and_fills_with_zeros():
     x = torch.arange(1.0, 17.0).reshape(1, 1, 4, 4)
-    right = shift(x, 1, 0)
+    right = shift_with_zeros(x, 1, 0)
     assert torch.equal(right[..., 1:], x[..., :-1]) and (right[..., 0] == 0).all()
-    up = shift(x, 0, -2)
+    up = shift_with_zeros(x, 0, -2)
     assert torch.equal(up[..., :2, :], x[..., 2:, :]) and (up[..., 2:, :] == 0).all()
-    assert torch.equal(shift(x, 0, 0), x)
+    assert torch.equal(shift_with_zeros(x, 0, 0), x)
     # a move and its opposite give back the part that stayed in the frame
-    back = shift(shift(x, -1, 1), 1, -1)
+    back = shift_with_zeros(shift_with_zeros(x, -1, 1), 1, -1)
     assert torch.equal(back[..., :3, 1:], x[..., :3, 1:])
 
 
@@ -79,6 +79,6 @@ def test_shift_moves_and_fills_with_zeros():
                                            ({"right": 1.0}, TypeError)])
 def test_shift_rejects_bad_moves(kwargs, error):
     with pytest.raises(error):
-        shift(torch.zeros(1, 1, 4, 4), **kwargs)
+        shift_with_zeros(torch.zeros(1, 1, 4, 4), **kwargs)
     with pytest.raises(ValueError, match="images"):
-        shift(torch.zeros(4, 4), 1)
+        shift_with_zeros(torch.zeros(4, 4), 1)

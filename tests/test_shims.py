@@ -29,7 +29,7 @@ def test_shims_are_the_new_functions():
 
     assert checking.check is new_checking.check
     assert receptive.measured_receptive_field is probes.measured_receptive_field
-    assert sharing.shifted is probes.shifted
+    assert sharing.shifted is probes.roll
 
 
 @pytest.mark.parametrize("command", ["convlab.grade", "convlab.make_exercises", "convlab.run_notebooks"])

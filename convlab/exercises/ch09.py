@@ -8,7 +8,6 @@ step) without printing the expected value, which passes through :func:`secret`.
 from __future__ import annotations
 
 import copy
-import functools
 from numbers import Integral
 
 import torch
@@ -18,24 +17,12 @@ from torch import nn
 from convlab.exercises.checking import CheckFailed, exercise, secret, with_hidden
 from convlab.exercises.expect import expect, expect_integer, expect_tensor
 from convlab.exercises.rules import NO_COURSE_HELPERS, Rule, obeying
+from convlab.threads import one_cpu_thread
 
 HIDDEN = " (a hidden case, checked only when grading)"
 
 
-def _one_thread(check):
-    """Run ``check`` on one CPU thread: on these tiny tensors more threads only add waiting,
-    and on a busy machine a lot of it (the learner's training loops run inside the checks)."""
-
-    @functools.wraps(check)
-    def run(*answers):
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return check(*answers)
-        finally:
-            torch.set_num_threads(threads)
-
-    return run
+_one_thread = one_cpu_thread()  # a decorator: the learner's training loops run inside the checks
 
 
 # ---------------------------------------------------------------------------------------
