@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--notebook-timeout", type=float, default=600, help="seconds one notebook may run (default 600)"
     )
-    _add_class_arguments(parser)  # issue 16
+    _add_class_arguments(parser)  # --class, -j, --out, --sandbox, --no-sandbox
     args = parser.parse_args(argv)
     if args.timeout <= 0 or args.notebook_timeout <= 0:
         parser.error("--timeout and --notebook-timeout must be positive")
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         parser.error("no notebooks found in " + ", ".join(map(str, args.paths)))
     folders = tuple(str(path.resolve() if path.is_dir() else path.resolve().parent) for path in args.paths)
-    sandbox = _sandbox(parser, args, hidden=folders) if args.sandbox else None  # issue 16: opt-in here
+    sandbox = _sandbox(parser, args, hidden=folders) if args.sandbox else None  # your own notebooks: the sandbox is opt-in
 
     results = []
     for number, path in enumerate(paths, 1):
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     return 2 if unreadable else 0
 
 
-# --- grading a class, sandboxed kernels (issue 16) ---
+# --- grading a class: every learner's kernel in a sandbox unless --no-sandbox ---
 def _add_class_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--class", dest="class_dir", type=Path, help="a folder with one folder per learner")
     parser.add_argument("-j", "--jobs", type=int, help="notebooks graded at once with --class (default: CPU count)")
@@ -110,9 +110,6 @@ def _grade_class(parser: argparse.ArgumentParser, args) -> int:
     csv_path, json_path = gradebook.write(learners, args.out)
     print(f"{len(learners)} learners graded: {csv_path}, {json_path}")
     return 0
-
-
-# --- end of issue 16 ---
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""convlab.receptive: dependence maps against autograd's Jacobian, fields against the formula, the pictures."""
+"""convlab.probes and convlab.viz.receptive: dependence maps against autograd's Jacobian, fields against
+the formula, the pictures."""
 
 import matplotlib
 
