@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         parser.error("no notebooks found in " + ", ".join(map(str, args.paths)))
     folders = tuple(str(path.resolve() if path.is_dir() else path.resolve().parent) for path in args.paths)
-    sandbox = _sandbox(parser, args, hidden=folders) if args.sandbox else None  # your own notebooks: the sandbox is opt-in
+    sandbox = _sandbox(parser, args, hidden=folders) if args.sandbox else None  # own notebooks: sandbox opt-in
 
     results = []
     for number, path in enumerate(paths, 1):
