@@ -2,6 +2,7 @@
 
     python benchmarks/suite_time.py               # once, in this checkout
     python benchmarks/suite_time.py --clone -n 3  # three runs, each in a fresh clone of HEAD
+    python benchmarks/suite_time.py --log run.txt -- --durations=0 -v   # every test's time and worker
 
 Budget: 3 minutes on 2 CPU cores, book build and browser test included. A fresh clone has no
 ``_build`` and no caches, as CI and a new contributor see it. Times on a busy machine are
@@ -52,6 +53,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--runs", type=int, default=1, help="how many runs (default 1)")
     parser.add_argument("--clone", action="store_true", help="run each time in a fresh `git clone` of HEAD")
+    parser.add_argument("--log", type=Path, help="also write each run's whole pytest output to this file")
     parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
     args = parser.parse_args()
     times = []
@@ -63,6 +65,9 @@ def main() -> int:
                 subprocess.run(["git", "clone", "-q", str(ROOT), str(folder)], check=True)
             seconds, cpu, output = run_suite(folder, args.pytest_args)
         times.append(seconds)
+        if args.log:
+            with args.log.open("a", encoding="utf-8") as log:
+                log.write(f"=== run {index + 1}: {seconds:.1f} s, {cpu:.1f} CPU-s\n{output}\n")
         summary = output.strip().splitlines()[-1] if output.strip() else "(no output)"
         slowest = [line for line in output.splitlines() if re.match(r"\d+\.\d+s (setup|call|teardown) ", line)]
         load = os.getloadavg()[0]
