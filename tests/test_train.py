@@ -147,9 +147,10 @@ def test_training_errors(small_data):
         train_and_evaluate(make_mlp(8, 4), train, test, epochs=0)
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_the_effect(seed):
-    """The chapter's result: shuffling the pixels costs the MLP nothing and the CNN a lot."""
+def test_the_effect():
+    """The chapter's result holds for another seed: shuffling the pixels costs the MLP nothing and the
+    CNN a lot. (Chapter 1 runs this experiment with seed 0 and prints the accuracies; nbval checks them.)"""
+    seed = 1
     train, test = split_shapes(make_shapes(3000, size=8, seed=seed), 1000)
     result = run_experiment(train, test, pixel_permutation(8, 8, seed=seed), seed=seed)
     acc = result.accuracy
