@@ -35,15 +35,15 @@ __all__ = [
     "table_json",
 ]
 
-# The explorer's sliders (convlab.explorer.explorer): the per-axis ones and the shared ones.
+# The explorer's sliders (convlab.viz.output_size.output_size_widget): the per-axis ones and the shared ones.
 RANGES = {"size": (1, 12), "kernel_size": (1, 7), "padding": (0, 4), "stride": (1, 5), "dilation": (1, 3)}
-# PyTorch's formula with the numbers put in, as convlab.explorer.formula writes it.
+# PyTorch's formula with the numbers put in, as convlab.viz.output_size.formula writes it.
 FORMULA = (
     "⌊(W + 2P − D·(F − 1) − 1)/S⌋ + 1 = ⌊({size} + 2·{padding} − {dilation}·({kernel_size} − 1) − 1)/{stride}⌋"
     " + 1 = ⌊{top}/{stride}⌋ + 1"
 )
 FORMULA_END = {True: " = {out}", False: " < 1: impossible"}
-# The notes' floor-free formula, as convlab.explorer.notes_formula writes it (shown when D = 1).
+# The notes' floor-free formula, as convlab.viz.output_size.notes_formula writes it (shown when D = 1).
 NOTES = "(W − F + 2P)/S + 1 = ({size} − {kernel_size} + 2·{padding})/{stride} + 1 = {notes}"
 IMPOSSIBLE = (
     "Impossible setting: along the {axis}, a kernel of {kernel_size} with dilation {dilation} spans {span} "

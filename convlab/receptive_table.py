@@ -5,7 +5,7 @@ The explorer stacks ``depth`` convolutions of ``kernel_size`` × ``kernel_size``
 from it to one output pixel. An all-ones square kernel is a product of two 1-D ones, so that
 map is the outer product of a 1-D path count with itself: this module computes the 1-D
 counts by walking the windows back from the output (no autograd, no pictures) and the tests
-check them against :func:`convlab.receptive.dependence_map`. The HTML book's script only draws.
+check them against :func:`convlab.probes.dependence_map`. The HTML book's script only draws.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from convlab.arith import conv_output_size, receptive_field
 
 __all__ = ["RANGES", "path_counts", "receptive_view", "table", "table_json"]
 
-# The sliders of convlab.receptive.receptive_field_explorer.
+# The sliders of convlab.viz.receptive.receptive_field_widget.
 RANGES = {"depth": (1, 2, 3, 4, 5), "kernel_size": (1, 3, 5, 7), "stride": (1, 2, 3)}
 MARGIN = 3  # pixels of input shown on each side of the field, as the explorer does
 LEVELS = 63  # shades per pixel in the shipped table (a nonzero count never rounds to 0)
@@ -56,7 +56,7 @@ def path_counts(layers, size: int, pixel: int) -> np.ndarray:
 
 
 def receptive_view(depth: int, kernel_size: int, stride: int) -> dict:
-    """What the explorer shows for one setting, as :func:`convlab.receptive.draw_receptive_field` picks it.
+    """What the explorer shows for one setting, as :func:`convlab.viz.receptive.draw_receptive_field` picks it.
 
     ``canvas`` is the input side (the field plus a margin), ``pixel`` the output pixel whose
     field is nearest the middle, ``start`` where the formula puts that field, ``field`` the
