@@ -47,7 +47,6 @@ def copy(tmp_path_factory) -> Path:
 PLANTED = [
     ("arith.py", "import matplotlib.pyplot  # noqa", "only the pictures import matplotlib"),
     ("coverage.py", "import convlab.viz.grids  # noqa", "core imports no layer above it"),
-    ("data.py", "import convlab.course.notebooks  # noqa", "core imports no layer above it"),
     ("viz/grids.py", "import convlab.exercises.catalog  # noqa", "course tools above checks"),
     ("exercises/ch03.py", "import convlab.viz.grids  # noqa", "exercise checks import core maths and data only"),
     ("course/grading/grader.py", "import convlab.exercises.ch01  # noqa", "course tools (generator, runner, grader)"),
