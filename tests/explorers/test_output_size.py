@@ -11,7 +11,7 @@ import torch
 
 from convlab.arith import conv_output_size, output_size_formula
 from convlab.coverage import coverage_map, never_visited, real_pixels_per_window, window_starts
-from convlab.explorers import output_size as explorer_table
+from convlab.explorers import output_size as explorer_data
 from convlab.explorers.digits import decode as digits
 from convlab.viz import output_size as explorer
 
@@ -37,7 +37,7 @@ def decode(data: dict, n: int, k: int, s: int, p: int, d: int) -> dict:
 
 @pytest.fixture(scope="module")
 def shipped():
-    return explorer_table.table_json()
+    return explorer_data.table_json()
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def test_the_announcement_is_what_the_script_fills_in(data):
     """The script fills the template with the output size and the never-read pixels it drew."""
     for size, kernel, s, p, d in [((5, 7), (3, 2), 2, 0, 1), ((12, 9), (7, 3), 5, 0, 1), ((2, 6), (5, 3), 1, 0, 1)]:
         h, w = (decode(data, size[i], kernel[i], s, p, d) for i in (0, 1))
-        said = explorer_table.announcement(size, kernel, s, p, d)
+        said = explorer_data.announcement(size, kernel, s, p, d)
         if not (h["out"] and w["out"]):
             axis = "height" if not h["out"] else "width"
             assert said == data["announce"]["impossible"].format(axis=axis)
@@ -107,7 +107,7 @@ def test_the_announcement_is_what_the_script_fills_in(data):
             rows=h["out"], cols=w["out"], unread=int((drawn == 0).sum()), pixels=drawn.size
         )
         assert said == expected
-    assert explorer_table.announcement(7, 3, stride=5) == "output 1 by 1; 40 of 49 input pixels never read"
+    assert explorer_data.announcement(7, 3, stride=5) == "output 1 by 1; 40 of 49 input pixels never read"
 
 
 def test_the_table_is_small(shipped):
@@ -116,9 +116,9 @@ def test_the_table_is_small(shipped):
 
 def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="size"):
-        explorer_table.axis_view(0, 3)
+        explorer_data.axis_view(0, 3)
     with pytest.raises(TypeError, match="stride"):
-        explorer_table.axis_view(5, 3, stride=1.5)
+        explorer_data.axis_view(5, 3, stride=1.5)
 
 
 def test_the_notebooks_sliders_have_the_tables_ranges():
@@ -126,4 +126,4 @@ def test_the_notebooks_sliders_have_the_tables_ranges():
               "P (padding)": "padding", "S (stride)": "stride", "D (dilation)": "dilation"}
     widget = explorer.output_size_widget()
     sliders = {control.description: (control.min, control.max) for control in widget.children[:-1]}
-    assert sliders == {label: tuple(explorer_table.RANGES[name]) for label, name in ranges.items()}
+    assert sliders == {label: tuple(explorer_data.RANGES[name]) for label, name in ranges.items()}

@@ -11,19 +11,19 @@ import pytest
 import torch
 
 from convlab.arith import field_layout, receptive_field
-from convlab.explorers import receptive as receptive_table
+from convlab.explorers import receptive as receptive_data
 from convlab.explorers.digits import decode as digits
 from convlab.models import conv_stack
 from convlab.probes import bounding_box, dependence_map
 
-EVERY = [layers for depth in receptive_table.RANGES["depth"] for _, layers in receptive_table.settings(depth)]
+EVERY = [layers for depth in receptive_data.RANGES["depth"] for _, layers in receptive_data.settings(depth)]
 # Autograd is slower than the table: every depth-1 setting and a seeded sample of the deeper ones.
 SAMPLE = [layers for layers in EVERY if len(layers) == 1] + random.Random(6).sample(EVERY[36:], 24)
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    return receptive_table.table_json()
+    return receptive_data.table_json()
 
 
 def decode(data: dict, layers) -> dict:
@@ -55,7 +55,7 @@ def test_there_is_a_view_for_every_setting():
 
 @pytest.mark.parametrize("layers", SAMPLE, ids=str)
 def test_the_path_counts_are_autograds(layers):
-    view = receptive_table.receptive_view(layers)
+    view = receptive_data.receptive_view(layers)
     assert view["field"] == receptive_field(layers) and view["canvas"] == view["field"] + view["jump"] + 6
     canvas, pixel = view["canvas"], view["pixel"]
     measured = dependence_map(conv_stack(layers), torch.zeros(1, 1, canvas, canvas), (pixel, pixel))
@@ -66,7 +66,7 @@ def test_the_path_counts_are_autograds(layers):
 def test_the_table_decodes_to_the_views(shipped):
     data = json.loads(shipped)
     for layers in EVERY:
-        view, got = receptive_table.receptive_view(layers), decode(data, layers)
+        view, got = receptive_data.receptive_view(layers), decode(data, layers)
         assert (got["canvas"], got["start"], got["field"], got["jump"]) == (
             view["canvas"], view["start"], view["field"], view["jump"]
         )
@@ -80,8 +80,8 @@ def test_the_table_decodes_to_the_views(shipped):
 def test_the_announcement_fills_the_shipped_template(shipped):
     data = json.loads(shipped)
     layers = [(3, 2, 1), (3, 1, 1)]
-    layout = field_layout(layers, receptive_table.MARGIN)
-    said = receptive_table.announcement(layers)
+    layout = field_layout(layers, receptive_data.MARGIN)
+    said = receptive_data.announcement(layers)
     assert said == data["announce"].format(field=layout.field, jump=layout.jump)
     assert said.startswith("each output pixel sees 7 by 7 input pixels")
 
@@ -95,10 +95,10 @@ def test_the_notebooks_sliders_are_the_tables():
 
     widget = receptive.receptive_field_widget()
     sliders = {c.description: list(range(c.min, c.max + 1, c.step)) for c in widget.children[:-1]}
-    expected = {"depth": list(receptive_table.RANGES["depth"]), "kernel": list(receptive_table.RANGES["kernel_size"])}
-    for layer in receptive_table.RANGES["depth"]:
-        expected[f"stride {layer}"] = list(receptive_table.LAYER_RANGES["stride"])
-        expected[f"dilation {layer}"] = list(receptive_table.LAYER_RANGES["dilation"])
+    expected = {"depth": list(receptive_data.RANGES["depth"]), "kernel": list(receptive_data.RANGES["kernel_size"])}
+    for layer in receptive_data.RANGES["depth"]:
+        expected[f"stride {layer}"] = list(receptive_data.LAYER_RANGES["stride"])
+        expected[f"dilation {layer}"] = list(receptive_data.LAYER_RANGES["dilation"])
     assert sliders == expected
 
 
@@ -109,7 +109,7 @@ def test_the_notebooks_drawing_has_the_tables_geometry():
 
     fig, ax = plt.subplots()
     for layers in ([(3, 2, 1), (3, 1, 1)], [(5, 3, 2), (1, 1, 3), (3, 2, 1)]):
-        info, view = receptive.draw_receptive_field(ax, layers), receptive_table.receptive_view(layers)
+        info, view = receptive.draw_receptive_field(ax, layers), receptive_data.receptive_view(layers)
         assert (info["canvas"], info["start"], info["field"], info["measured"], info["jump"]) == (
             view["canvas"], view["start"], view["field"], view["measured"], view["jump"]
         )
@@ -118,6 +118,6 @@ def test_the_notebooks_drawing_has_the_tables_geometry():
 
 def test_path_counts_rejects_bad_arguments():
     with pytest.raises(ValueError, match="pixel"):
-        receptive_table.path_counts([(3, 1)], 5, 3)
+        receptive_data.path_counts([(3, 1)], 5, 3)
     with pytest.raises(ValueError, match="size"):
-        receptive_table.path_counts([(3, 1)], 0, 0)
+        receptive_data.path_counts([(3, 1)], 0, 0)

@@ -1,4 +1,5 @@
-"""convlab.sharing: parameter counts against real modules, the plot and its sliders, shift checks."""
+"""convlab.viz.sharing and convlab.probes: parameter counts against real modules, the plot and its
+sliders, shift checks."""
 
 import matplotlib
 
