@@ -106,12 +106,13 @@ def _shades(counts: np.ndarray) -> str:
 
 
 def _number(value: int, width: int) -> str:
+    """``value`` in ``width`` characters of :data:`DIGITS`, most significant first."""
+    if not 0 <= value < len(DIGITS) ** width:
+        raise ValueError(f"cannot write {value} in {width} characters")
     places = []
     for _ in range(width):
         value, place = divmod(value, len(DIGITS))
         places.append(place)
-    if value:
-        raise ValueError(f"cannot write {value} in {width} characters")
     return encode(reversed(places))
 
 

@@ -95,8 +95,12 @@ def receptive_field_widget(depth: int = 2, kernel_size: int = 3, strides=(1, 1, 
     import ipywidgets as widgets
 
     layers = MAX_DEPTH
-    if len(strides) != layers or len(dilations) != layers:
-        raise ValueError(f"strides and dilations must hold {layers} values each, got {strides!r} and {dilations!r}")
+    for name, value, values in (("depth", depth, DEPTHS), ("kernel_size", kernel_size, KERNEL_SIZES)):
+        if integer(name, value) not in values:
+            raise ValueError(f"{name} must be one of {values}, got {value}")
+    for name, given, values in (("strides", strides, STRIDES), ("dilations", dilations, DILATIONS)):
+        if not isinstance(given, (tuple, list)) or len(given) != layers or any(v not in values for v in given):
+            raise ValueError(f"{name} must hold {layers} values from {values}, got {given!r}")
 
     def slider(value, values, description):
         return widgets.IntSlider(value=value, min=values[0], max=values[-1], step=values[1] - values[0],

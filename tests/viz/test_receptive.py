@@ -143,3 +143,13 @@ def test_player_is_small_stable_html_with_one_frame_per_depth():
 def test_player_rejects_bad_strides():
     with pytest.raises(ValueError, match="strides"):
         receptive.receptive_field_player(strides=())
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [({"depth": 4}, "depth"), ({"kernel_size": 2}, "kernel_size"), ({"strides": (1, 2)}, "strides"),
+     ({"dilations": (1, 1, 4)}, "dilations")],
+)
+def test_explorer_rejects_settings_its_sliders_cannot_show(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        receptive.receptive_field_widget(**arguments)
