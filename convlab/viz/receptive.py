@@ -122,6 +122,7 @@ def receptive_field_widget(depth: int = 2, kernel_size: int = 3, strides=(1, 1, 
         fig, ax = plt.subplots(figsize=(4, 4), dpi=72)
         info = draw_receptive_field(ax, stack)
         fig.suptitle(describe_stack(stack), fontsize=10)
+        ax.set_xlabel(f"dashed: the next output pixel's field (jump {info['jump']})", fontsize=9)
         return info
 
     return live_widget(show, **controls)
