@@ -8,6 +8,7 @@ Output sizes (:func:`conv_output_size`, :func:`pool_output_size`), receptive fie
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from math import prod
 
 from convlab._validate import integer, pair
@@ -20,11 +21,22 @@ __all__ = [
     "count_layers",
     "conv_macs",
     "conv_output_size",
+    "kernel_too_wide",
+    "notes_formula",
+    "notes_value",
+    "output_size_formula",
+    "FORMULA",
+    "FORMULA_END",
+    "FORMULA_NUMBERS",
+    "NOTES_FORMULA",
+    "KERNEL_TOO_WIDE",
     "conv_params",
     "linear_params",
     "multiply_adds",
     "pool_output_size",
     "receptive_field",
+    "FieldLayout",
+    "field_layout",
     "sharing_counts",
 ]
 
@@ -54,6 +66,76 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1) -> int:
             f"spans {span} pixels, but size={size} with padding={padding} gives only {padded}"
         )
     return (padded - span) // stride + 1
+
+
+# PyTorch's output-size formula for one axis, with the numbers put in (``top`` is the numerator).
+FORMULA_NUMBERS = "⌊({size} + 2·{padding} − {dilation}·({kernel_size} − 1) − 1)/{stride}⌋ + 1"
+FORMULA = "⌊(W + 2P − D·(F − 1) − 1)/S⌋ + 1 = " + FORMULA_NUMBERS + " = ⌊{top}/{stride}⌋ + 1"
+FORMULA_END = {"possible": " = {out}", "impossible": " < 1: impossible"}
+# The notes' floor-free formula; ``notes`` is its unrounded value.
+NOTES_FORMULA = "(W − F + 2P)/S + 1 = ({size} − {kernel_size} + 2·{padding})/{stride} + 1 = {notes}"
+KERNEL_TOO_WIDE = (
+    "Impossible setting: along the {axis}, a kernel of {kernel_size} with dilation {dilation} spans {span} "
+    "pixels, but the padded input has only {size} + 2·{padding} = {padded}. Use a smaller kernel or dilation, "
+    "or more padding."
+)
+
+
+def output_size_formula(size, kernel_size, stride=1, padding=0, dilation=1) -> str:
+    """:func:`conv_output_size` as a line of text: the formula, the numbers put in, the result.
+
+    >>> output_size_formula(7, 3, stride=2, padding=1)
+    '⌊(W + 2P − D·(F − 1) − 1)/S⌋ + 1 = ⌊(7 + 2·1 − 1·(3 − 1) − 1)/2⌋ + 1 = ⌊6/2⌋ + 1 = 4'
+    >>> output_size_formula(2, 5).endswith("⌊-3/1⌋ + 1 < 1: impossible")
+    True
+    """
+    values = dict(
+        size=integer("size", size, minimum=1), kernel_size=integer("kernel_size", kernel_size, minimum=1),
+        stride=integer("stride", stride, minimum=1), padding=integer("padding", padding, minimum=0),
+        dilation=integer("dilation", dilation, minimum=1),
+    )
+    top = values["size"] + 2 * values["padding"] - values["dilation"] * (values["kernel_size"] - 1) - 1
+    if top < 0:
+        return (FORMULA + FORMULA_END["impossible"]).format(**values, top=top)
+    return (FORMULA + FORMULA_END["possible"]).format(**values, top=top, out=conv_output_size(**values))
+
+
+def notes_value(size, kernel_size, stride=1, padding=0) -> str:
+    """The notes' ``(W − F + 2P)/S + 1``, unrounded: a whole number, or a decimal flagged as not whole.
+
+    >>> notes_value(6, 3, stride=2)
+    '2.5 — not a whole number'
+    """
+    value = Fraction(
+        integer("size", size, minimum=1) - integer("kernel_size", kernel_size, minimum=1)
+        + 2 * integer("padding", padding, minimum=0),
+        integer("stride", stride, minimum=1),
+    ) + 1
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):g} — not a whole number"
+
+
+def notes_formula(size, kernel_size, stride=1, padding=0) -> str:
+    """The notes' ``(W − F + 2P)/S + 1`` with the numbers put in, unrounded.
+
+    >>> notes_formula(6, 3, stride=2)
+    '(W − F + 2P)/S + 1 = (6 − 3 + 2·0)/2 + 1 = 2.5 — not a whole number'
+    """
+    notes = notes_value(size, kernel_size, stride, padding)
+    return NOTES_FORMULA.format(size=size, kernel_size=kernel_size, stride=stride, padding=padding, notes=notes)
+
+
+def kernel_too_wide(axis: str, size, kernel_size, padding=0, dilation=1) -> str:
+    """Why no window fits along ``axis`` (e.g. ``"height"``), or ``""`` when one does.
+
+    >>> kernel_too_wide("width", 5, 3, padding=1)
+    ''
+    """
+    values = dict(
+        size=integer("size", size, minimum=1), kernel_size=integer("kernel_size", kernel_size, minimum=1),
+        padding=integer("padding", padding, minimum=0), dilation=integer("dilation", dilation, minimum=1),
+    )
+    span, padded = values["dilation"] * (values["kernel_size"] - 1) + 1, values["size"] + 2 * values["padding"]
+    return KERNEL_TOO_WIDE.format(axis=axis, span=span, padded=padded, **values) if span > padded else ""
 
 
 def conv_params(in_channels, out_channels, kernel_size, bias=True, groups=1) -> int:
@@ -124,6 +206,35 @@ def receptive_field(layers) -> int:
         field += dilation * (kernel_size - 1) * jump
         jump *= stride
     return field
+
+
+@dataclass(frozen=True)
+class FieldLayout:
+    """Where a stack's receptive fields lie on a ``canvas`` × ``canvas`` input (no padding).
+
+    Output pixel ``p`` of the last layer sees the ``field`` input pixels from ``p · jump`` on,
+    ``jump`` being the product of the strides; ``pixel`` is the output pixel shown, whose field
+    starts at ``start``, and its neighbour's field starts ``jump`` further.
+    """
+
+    field: int
+    jump: int
+    canvas: int
+    pixel: int
+    start: int
+
+
+def field_layout(layers, margin: int = 3) -> FieldLayout:
+    """The layout that shows one output pixel's field and its neighbour's, ``margin`` pixels from the edge.
+
+    >>> field_layout([(3, 2), (3, 1)])
+    FieldLayout(field=7, jump=2, canvas=15, pixel=2, start=4)
+    """
+    field = receptive_field(layers)
+    margin = integer("margin", margin, minimum=0)
+    jump = prod(integer("stride", layer[1], minimum=1) for layer in layers)
+    pixel = round(margin / jump)  # the output pixel whose field starts nearest ``margin``
+    return FieldLayout(field, jump, field + jump + 2 * margin, pixel, pixel * jump)
 
 
 def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False) -> int:

@@ -139,20 +139,21 @@ _DRAWN_JS = """root => {
             dots: root.querySelectorAll('svg.cx-input circle.cx-dot').length, coverage,
             shown: !root.querySelector('.cx-panels').hidden, text: root.querySelector('.cx-text').textContent,
             label: root.querySelector('.cx-label').textContent,
+            announce: root.querySelector('[aria-live=polite]').textContent,
             picture: root.querySelector('.cx-panels').innerHTML};
 }"""
 
 
 def expected_view(values: dict) -> dict:
     """What convlab says the explorer shows for slider ``values`` (None sizes: impossible)."""
-    from convlab.arith import conv_output_size
+    from convlab.arith import conv_output_size, output_size_formula
     from convlab.coverage import coverage_map
-    from convlab.explorer_table import formula_text
+    from convlab.explorers.output_size import announcement
 
     axes = {"height": (values["H"], values["F_h"]), "width": (values["W"], values["F"])}
     sizes, formulas = {}, {}
     for axis, (n, k) in axes.items():
-        formulas[axis] = formula_text(n, k, values["S"], values["P"], values["D"])
+        formulas[axis] = output_size_formula(n, k, values["S"], values["P"], values["D"])
         try:
             sizes[axis] = conv_output_size(n, k, values["S"], values["P"], values["D"])
         except ValueError:
@@ -163,7 +164,8 @@ def expected_view(values: dict) -> dict:
         if possible
         else None
     )
-    return {"sizes": sizes, "formulas": formulas, "possible": possible, "coverage": coverage}
+    said = announcement((values["H"], values["W"]), (values["F_h"], values["F"]), values["S"], values["P"], values["D"])
+    return {"sizes": sizes, "formulas": formulas, "possible": possible, "coverage": coverage, "announce": said}
 
 
 def jupyter_report(values: dict) -> list[str]:
@@ -183,6 +185,8 @@ def explorer_mismatches(drawn: dict, values: dict) -> list[str]:
     shown = [drawn.get("label", "")] + drawn["text"].splitlines()
     if shown != jupyter_report(values):
         problems.append(f"{values}: the text {shown} differs from Jupyter's {jupyter_report(values)}")
+    if drawn["announce"] != want["announce"]:
+        problems.append(f"{values}: announced {drawn['announce']!r}, convlab says {want['announce']!r}")
     for axis, formula in want["formulas"].items():
         if formula not in drawn["text"]:
             problems.append(f"{values}: {axis} formula {formula!r} not shown")
@@ -227,6 +231,7 @@ def check_explorer_page(page, visit) -> None:
     assert sorted(sliders) == sorted(SLIDER_RANGES)
     for key, (low, high) in SLIDER_RANGES.items():  # the sliders' ranges are the Jupyter explorer's
         assert (int(sliders[key].get_attribute("min")), int(sliders[key].get_attribute("max"))) == (low, high)
+    assert_labelled_and_announced(roots.first)
 
     # Every slider changes the drawing (from a setting where each of them can move both ways).
     middle = {"W": 7, "H": 6, "F": 3, "F_h": 2, "P": 1, "S": 2, "D": 1}
@@ -238,6 +243,8 @@ def check_explorer_page(page, visit) -> None:
         after = page.evaluate(_DRAWN_JS, root)
         if after["picture"] == before["picture"] or after["text"] == before["text"]:
             dead.append(key)
+        if after["announce"] != expected_view({**middle, key: middle[key] + 1})["announce"]:
+            dead.append(f"{key}: announced {after['announce']!r}")
         page.evaluate(_SET_JS, [root, {key: middle[key]}])
     assert dead == []
 
@@ -255,8 +262,10 @@ def test_the_explorer_check_can_fail():
     values = {"W": 7, "H": 7, "F": 3, "F_h": 3, "P": 0, "S": 2, "D": 1}
     report = jupyter_report(values)
     right = {"rows": 3, "cols": 3, "cells": 9, "dots": 9, "shown": True, "label": report[0],
-             "coverage": expected_view(values)["coverage"].ravel().tolist(), "text": "\n".join(report[1:])}
+             "coverage": expected_view(values)["coverage"].ravel().tolist(), "text": "\n".join(report[1:]),
+             "announce": "output 3 by 3; 0 of 49 input pixels never read"}
     assert explorer_mismatches(right, values) == []
+    assert explorer_mismatches({**right, "announce": "output 3 by 3; 1 of 49 input pixels never read"}, values)
     assert explorer_mismatches({**right, "rows": 2, "cells": 6, "dots": 6}, values)
     assert explorer_mismatches({**right, "coverage": [right["coverage"][0] + 1] + right["coverage"][1:]}, values)
     impossible = {**values, "F": 7, "D": 3}
@@ -264,15 +273,53 @@ def test_the_explorer_check_can_fail():
     assert explorer_mismatches({**right, "text": right["text"].replace("notes", "the notes")}, values)
 
 
+_CONTROLS_JS = """root => [...root.querySelectorAll('input')].map(i => ({
+    key: i.dataset.key, type: i.type, label: (i.getAttribute('aria-label') || '').trim()}))"""
+
+
+def assert_labelled_and_announced(root) -> None:
+    """Every control of an explorer has a label, and the explorer has one polite live region."""
+    controls = root.evaluate(_CONTROLS_JS)
+    assert controls and all(c["type"] == "range" and c["label"] for c in controls), controls
+    assert root.locator("[aria-live=polite]").count() == 1
+
+
 RECEPTIVE_PAGE = "chapters/06-parameter-sharing-and-receptive-fields"
 _RECEPTIVE_JS = """root => { const canvas = root.querySelector('canvas');
-    return {field: +root.dataset.field, measured: +root.dataset.measured,
+    return {field: +root.dataset.field, measured: +root.dataset.measured, jump: +root.dataset.jump,
             caption: root.querySelector('figcaption').textContent,
+            announce: root.querySelector('[aria-live=polite]').textContent,
+            disabled: [...root.querySelectorAll('input:disabled')].map(i => i.dataset.key),
             label: root.querySelector('.cx-label').textContent, pixels: canvas.toDataURL()}; }"""
 
 
+def receptive_setting(layers: list[tuple[int, int, int]], depth_shown: int = 3) -> dict:
+    """The sliders' values for a stack (layers beyond it keep stride 1 and dilation 1)."""
+    values = {"depth": len(layers), "kernel_size": layers[0][0]}
+    for i in range(depth_shown):
+        stride, dilation = layers[i][1:] if i < len(layers) else (1, 1)
+        values |= {f"stride_{i + 1}": stride, f"dilation_{i + 1}": dilation}
+    return values
+
+
+def receptive_mismatches(drawn: dict, layers) -> list[str]:
+    """What differs between the drawing and convlab's view of ``layers``."""
+    from convlab.explorers.receptive import announcement, receptive_view
+    from convlab.viz.receptive import describe_stack
+
+    view = receptive_view(layers)
+    want = {"field": view["field"], "measured": view["measured"], "jump": view["jump"],
+            "announce": announcement(layers), "label": describe_stack(layers)}
+    got = {key: drawn[key] for key in want}
+    title = f"field {view['field']}×{view['field']} (measured {view['measured']}×{view['measured']})"
+    problems = [f"{layers}: drew {got}, convlab: {want}"] if got != want else []
+    if title not in drawn["caption"]:
+        problems.append(f"{layers}: caption {drawn['caption']!r} lacks {title!r}")
+    return problems
+
+
 def test_every_receptive_field_slider_is_live_and_agrees_with_convlab(site, phone_tab):
-    """Each of the 60 settings: the field drawn is the formula's, the measured one autograd's."""
+    """Every control moves the drawing; sampled settings show convlab's field, jump and words."""
     base, _ = site
     page = phone_tab
     with browser.watching(page, base) as visit:
@@ -281,34 +328,63 @@ def test_every_receptive_field_slider_is_live_and_agrees_with_convlab(site, phon
 
 
 def check_receptive_page(page, visit) -> None:
-    from itertools import product
+    import random
 
-    from convlab.arith import receptive_field
-    from convlab.receptive_table import RANGES, receptive_view
+    from convlab.explorers.receptive import RANGES, settings
 
     roots = page.locator(".course-receptive")
     assert roots.count() == 1
     root = roots.first.element_handle()
-    assert page.locator(".course-receptive input[type=range]").count() == 3
-    page.evaluate(_SET_JS, [root, {"depth": 2, "kernel_size": 3, "stride": 1}])
+    assert_labelled_and_announced(roots.first)
+    keys = [c["key"] for c in roots.first.evaluate(_CONTROLS_JS)]
+    assert keys == ["depth", "kernel_size"] + [f"{name}_{i}" for i in (1, 2, 3) for name in ("stride", "dilation")]
+
+    # Every control changes the drawing and the words, from a three-layer stack where each can move.
+    middle = [(3, 2, 1), (3, 1, 2), (3, 1, 1)]
+    page.evaluate(_SET_JS, [root, receptive_setting(middle)])
     dead = []
-    for key, value in (("depth", 3), ("kernel_size", 5), ("stride", 2)):
+    for key in keys:
         before = page.evaluate(_RECEPTIVE_JS, root)
+        value = {"depth": 2, "kernel_size": 5}.get(key, 3)
         page.evaluate(_SET_JS, [root, {key: value}])
         after = page.evaluate(_RECEPTIVE_JS, root)
-        if after["pixels"] == before["pixels"] or after["caption"] == before["caption"]:
+        if after["pixels"] == before["pixels"] or after["announce"] == before["announce"]:
             dead.append(key)
+        page.evaluate(_SET_JS, [root, receptive_setting(middle)])
     assert dead == []
+
+    # A shallower stack greys out the deeper layers' sliders.
+    page.evaluate(_SET_JS, [root, {"depth": 1}])
+    greyed = page.evaluate(_RECEPTIVE_JS, root)["disabled"]
+    assert greyed == [f"{name}_{i}" for i in (2, 3) for name in ("stride", "dilation")]
+
+    # By keyboard alone: Tab from the kernel slider to the first stride, then an arrow key.
+    page.evaluate(_SET_JS, [root, receptive_setting(middle)])
+    page.locator('.course-receptive input[data-key="kernel_size"]').focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.dataset.key, getComputedStyle(document.activeElement)"
+                            ".outlineStyle]")
+    assert focused == ["stride_1", "solid"]  # the focus is visible
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(_RECEPTIVE_JS, root)["jump"] == 3  # 3×3 s3, s1, s1
+
+    every = [layers for depth in RANGES["depth"] for _, layers in settings(depth)]
     problems = []
-    for depth, kernel_size, stride in product(*RANGES.values()):
-        page.evaluate(_SET_JS, [root, {"depth": depth, "kernel_size": kernel_size, "stride": stride}])
-        drawn = page.evaluate(_RECEPTIVE_JS, root)
-        field = receptive_field([(kernel_size, stride)] * depth)
-        layers = f"{depth} layer{'s' if depth > 1 else ''} of {kernel_size}×{kernel_size}, stride {stride}"
-        measured = receptive_view(depth, kernel_size, stride)["measured"]  # autograd's (test_receptive_table)
-        title = f"field {field}×{field} (measured {measured}×{measured})"
-        if drawn["field"] != field or title not in drawn["caption"] or drawn["label"] != layers:
-            problems.append(f"{layers}: drew {drawn['caption']!r}, expected {title!r}")
+    for layers in [middle, *random.Random(4).sample(every, 30)]:
+        page.evaluate(_SET_JS, [root, receptive_setting(layers)])
+        problems += receptive_mismatches(page.evaluate(_RECEPTIVE_JS, root), layers)
     assert problems == []
     assert browser.horizontal_overflow(page) <= 0
     assert visit.errors == [] and visit.blocked == [] and visit.missing == []
+
+
+def test_the_receptive_check_can_fail():
+    from convlab.explorers.receptive import announcement
+
+    layers = [(3, 2, 1), (3, 1, 1)]
+    right = {"field": 7, "measured": 7, "jump": 2, "announce": announcement(layers), "label": "3×3 s2, then 3×3 s1",
+             "caption": "field 7×7 (measured 7×7), on a 15×15 input"}
+    assert receptive_mismatches(right, layers) == []
+    assert receptive_mismatches({**right, "jump": 1}, layers)
+    assert receptive_mismatches({**right, "label": "3×3 s1, then 3×3 s2"}, layers)
+    assert receptive_mismatches({**right, "caption": "field 5×5 (measured 5×5)"}, layers)

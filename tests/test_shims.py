@@ -13,8 +13,6 @@ LEARNER_IMPORTS = [
     "from convlab.exercises.ch04 import TABLE",
     "from convlab import arith",
     "from convlab.arith import conv_output_size, conv_params, linear_params, receptive_field",
-    "from convlab.receptive import measured_receptive_field",
-    "from convlab.sharing import shifted",
 ]
 
 
@@ -24,12 +22,10 @@ def test_a_learner_import_still_works(line):
 
 
 def test_shims_are_the_new_functions():
-    from convlab import checking, probes, receptive, sharing
+    from convlab import checking
     from convlab.exercises import checking as new_checking
 
     assert checking.check is new_checking.check
-    assert receptive.measured_receptive_field is probes.measured_receptive_field
-    assert sharing.shifted is probes.roll
 
 
 @pytest.mark.parametrize("command", ["convlab.grade", "convlab.make_exercises", "convlab.run_notebooks"])

@@ -2,12 +2,13 @@
 
 A notebook cell whose metadata holds ``html_explorer`` (the output-size explorer's starting
 values, e.g. ``{"W": 5, "H": 5, "F": 3, "F_h": 3, "P": 1, "S": 1, "D": 1}``) or
-``html_receptive_explorer`` (``{"depth": 2, "kernel_size": 3, "stride": 1}``) is shown in the
-book as that live explorer: its code and its output (the one-parameter player that Jupyter
-shows) are replaced by a placeholder that a small script of ours (``static/course-*.js``) fills
-with sliders and pictures. What the pictures show for every slider setting is computed here, at
-build time, by :mod:`convlab.explorer_table` and :mod:`convlab.receptive_table`, and written to
-``_static/*-data.js``. The scripts load only on the pages that hold their explorer.
+``html_receptive_explorer`` (``{"depth": 2, "kernel_size": 3, "stride_1": 1, "dilation_1": 1, …}``,
+a stride and a dilation for each of the 3 layers) is shown in the book as that live explorer: its
+code and its output (the one-parameter player that Jupyter shows) are replaced by a placeholder
+that a small script of ours (``static/course-*.js``) fills with sliders and pictures. What the
+pictures show for every slider setting, and what a screen reader is told, is computed here, at
+build time, by :mod:`convlab.explorers.output_size` and :mod:`convlab.explorers.receptive`, and
+written to ``_static/*-data.js``. The scripts load only on the pages that hold their explorer.
 """
 
 from __future__ import annotations
@@ -41,10 +42,11 @@ class Explorer:
 
 
 EXPLORERS = (
-    Explorer("html_explorer", "course-explorer", ("W", "H", "F", "F_h", "P", "S", "D"), "convlab.explorer_table",
-             "COURSE_EXPLORER_DATA", "course-explorer.js"),
-    Explorer("html_receptive_explorer", "course-receptive", ("depth", "kernel_size", "stride"),
-             "convlab.receptive_table", "COURSE_RECEPTIVE_DATA", "course-receptive.js"),
+    Explorer("html_explorer", "course-explorer", ("W", "H", "F", "F_h", "P", "S", "D"),
+             "convlab.explorers.output_size", "COURSE_EXPLORER_DATA", "course-explorer.js"),
+    Explorer("html_receptive_explorer", "course-receptive",
+             ("depth", "kernel_size", *(f"{name}_{layer}" for layer in (1, 2, 3) for name in ("stride", "dilation"))),
+             "convlab.explorers.receptive", "COURSE_RECEPTIVE_DATA", "course-receptive.js"),
 )
 
 

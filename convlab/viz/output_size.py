@@ -10,14 +10,14 @@ One setting, three pictures and a formula:
 
 Two ways to move it: :func:`output_size_widget` returns live ipywidgets sliders (Jupyter), and
 :func:`output_size_player` renders an HTML player over one parameter (the HTML book).
-Sizes all come from :func:`convlab.arith.conv_output_size`.
+Sizes all come from :func:`convlab.arith.conv_output_size`, and the formula's text and the
+"impossible" message from :mod:`convlab.arith` (``formula`` and ``notes_formula`` are its).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from fractions import Fraction
 
 import numpy as np
 import torch
@@ -26,7 +26,8 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure, FigureBase
 
 from convlab._validate import pair
-from convlab.arith import conv_output_size
+from convlab.arith import FORMULA_NUMBERS, conv_output_size, kernel_too_wide, notes_formula
+from convlab.arith import output_size_formula as formula
 from convlab.coverage import coverage_map, real_pixels_per_window, window_starts
 from convlab.viz.grids import draw_coverage, draw_grid, window_cells
 from convlab.viz.player import MAX_FRAMES, html_player, live_widget
@@ -115,32 +116,6 @@ class View:
         return not self.message
 
 
-def formula(size, kernel_size, stride=1, padding=0, dilation=1) -> str:
-    """PyTorch's output-size formula for one axis, with the numbers put in.
-
-    >>> formula(7, 3, stride=2, padding=1)
-    '⌊(W + 2P − D·(F − 1) − 1)/S⌋ + 1 = ⌊(7 + 2·1 − 1·(3 − 1) − 1)/2⌋ + 1 = ⌊6/2⌋ + 1 = 4'
-    """
-    n, k, s, p, d = Setting.make(size, kernel_size, stride, padding, dilation).axis(0)
-    top = n + 2 * p - d * (k - 1) - 1
-    text = f"⌊(W + 2P − D·(F − 1) − 1)/S⌋ + 1 = ⌊({n} + 2·{p} − {d}·({k} − 1) − 1)/{s}⌋ + 1 = ⌊{top}/{s}⌋ + 1"
-    if top < 0:
-        return text + " < 1: impossible"
-    return f"{text} = {conv_output_size(n, k, stride=s, padding=p, dilation=d)}"
-
-
-def notes_formula(size, kernel_size, stride=1, padding=0) -> str:
-    """The notes' ``(W − F + 2P)/S + 1`` with the numbers put in, unrounded.
-
-    >>> notes_formula(6, 3, stride=2)
-    '(W − F + 2P)/S + 1 = (6 − 3 + 2·0)/2 + 1 = 2.5 — not a whole number'
-    """
-    n, k, s, p, _ = Setting.make(size, kernel_size, stride, padding).axis(0)
-    value = Fraction(n - k + 2 * p, s) + 1
-    shown = str(value.numerator) if value.denominator == 1 else f"{float(value):g} — not a whole number"
-    return f"(W − F + 2P)/S + 1 = ({n} − {k} + 2·{p})/{s} + 1 = {shown}"
-
-
 def torch_output_shape(setting: Setting) -> tuple[int, int]:
     """Height and width of a real ``nn.Conv2d``'s output for ``setting`` (raises as PyTorch does).
 
@@ -158,15 +133,12 @@ def torch_output_shape(setting: Setting) -> tuple[int, int]:
 
 
 def _impossible(setting: Setting) -> str:
+    """Why the kernel does not fit, along the first axis where it does not ("" when it fits)."""
     for i, name in enumerate(("height", "width")):
         n, k, _, p, d = setting.axis(i)
-        span = d * (k - 1) + 1
-        if span > n + 2 * p:
-            return (
-                f"Impossible setting: along the {name}, a kernel of {k} with dilation {d} spans {span} pixels, "
-                f"but the padded input has only {n} + 2·{p} = {n + 2 * p}. Use a smaller kernel or dilation, "
-                "or more padding."
-            )
+        message = kernel_too_wide(name, n, k, padding=p, dilation=d)
+        if message:
+            return message
     return ""
 
 
@@ -251,7 +223,8 @@ def _title(setting: Setting, shape: tuple[int, int]) -> str:
     parts = []
     for i, name in enumerate(("H", "W")):
         n, k, s, p, d = setting.axis(i)
-        parts.append(f"{name}: ⌊({n} + 2·{p} − {d}·({k}−1) − 1)/{s}⌋ + 1 = {shape[i]}")
+        numbers = FORMULA_NUMBERS.format(size=n, kernel_size=k, stride=s, padding=p, dilation=d)
+        parts.append(f"{name}: {numbers} = {shape[i]}")
     if setting.square:
         parts = [parts[0][3:]]
     return setting.label() + "\n" + "    ".join(parts)

@@ -1,5 +1,5 @@
-"""convlab.probes and convlab.viz.receptive: dependence maps against autograd's Jacobian, fields against
-the formula, the pictures."""
+"""convlab.viz.receptive and the probes it draws: dependence maps against autograd's Jacobian,
+fields against the formula, the pictures."""
 
 import matplotlib
 
@@ -100,10 +100,12 @@ def test_drawing_shows_the_formula_box_around_the_measured_field():
     assert info["field"] == info["measured"] == 7
     # canvas 20 → outputs 9 then 7; centre pixel 3, jump 2: the field starts at input pixel 6
     assert (info["top"], info["left"]) == (6, 6)
-    (box,) = [p for p in ax.patches if isinstance(p, Rectangle)]
+    box, following = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert (box.get_x(), box.get_y(), box.get_width()) == (5.5, 5.5, 7)
-    receptive.draw_receptive_field(ax, [(3, 1)])  # redrawing replaces, does not pile up
-    assert len(ax.images) == 1 and len(ax.patches) == 1
+    assert (following.get_x(), following.get_linestyle()) == (7.5, "--")  # the next output pixel, a jump of 2 on
+    info = receptive.draw_receptive_field(ax, [(3, 1)])  # redrawing replaces, does not pile up
+    assert len(ax.images) == 1 and len(ax.patches) == 2
+    assert (info["canvas"], info["start"], info["jump"]) == (3 + 1 + 6, 3, 1)  # both fields and a margin of 3
 
 
 def test_drawing_rejects_a_canvas_smaller_than_the_field():
@@ -114,12 +116,21 @@ def test_drawing_rejects_a_canvas_smaller_than_the_field():
 
 def test_explorer_redraws_when_sliders_move():
     explorer = receptive.receptive_field_widget()
-    depth, kernel, stride = explorer.children[:3]
+    sliders = {control.description: control for control in explorer.children[:-1]}
     assert explorer.result["field"] == receptive_field([(3, 1)] * 2)
-    depth.value, kernel.value = 3, 5
-    assert explorer.result["field"] == explorer.result["measured"] == 13
-    stride.value = 2
-    assert explorer.result["field"] == explorer.result["measured"] == receptive_field([(5, 2)] * 3)
+    assert sliders["stride 3"].disabled and not sliders["stride 2"].disabled  # two layers: no third
+    sliders["depth"].value, sliders["kernel"].value = 3, 5
+    assert explorer.result["field"] == explorer.result["measured"] == 13 and not sliders["stride 3"].disabled
+    sliders["stride 1"].value = 2
+    assert explorer.result["field"] == explorer.result["measured"] == receptive_field([(5, 2), (5, 1), (5, 1)])
+    sliders["dilation 2"].value = 3
+    assert explorer.result["field"] == receptive_field([(5, 2), (5, 1, 3), (5, 1)])
+    sliders["stride 3"].value = 3  # the top layer's stride moves the next field, not this one
+    assert explorer.result["jump"] == 6 and explorer.result["field"] == receptive_field([(5, 2), (5, 1, 3), (5, 1)])
+
+
+def test_stacks_are_described_layer_by_layer():
+    assert receptive.describe_stack([(3, 2), (3, 1, 2)]) == "3×3 s2, then 3×3 s1 d2"
 
 
 def test_player_is_small_stable_html_with_one_frame_per_depth():
@@ -132,3 +143,13 @@ def test_player_is_small_stable_html_with_one_frame_per_depth():
 def test_player_rejects_bad_strides():
     with pytest.raises(ValueError, match="strides"):
         receptive.receptive_field_player(strides=())
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [({"depth": 4}, "depth"), ({"kernel_size": 2}, "kernel_size"), ({"strides": (1, 2)}, "strides"),
+     ({"dilations": (1, 1, 4)}, "dilations")],
+)
+def test_explorer_rejects_settings_its_sliders_cannot_show(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        receptive.receptive_field_widget(**arguments)

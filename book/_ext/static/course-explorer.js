@@ -1,11 +1,13 @@
 /* The output-size explorer of chapters 3 and 4, live in the HTML book (no Python kernel).
  *
- * Every number it shows was computed at build time by convlab.explorer_table and shipped in
- * course-explorer-data.js (window.COURSE_EXPLORER_DATA): per axis, the output length, the window
- * starts, the coverage counts and the real pixels per window. A 2-D setting is a height axis and
- * a width axis, so this script looks the two up and draws: the padded input with a dot at every
- * window centre and the last window outlined, the output (real pixels each window read), and the
- * coverage map (windows reading each pixel; 0s outlined in red).
+ * Every number it shows was computed at build time by convlab.explorers.output_size and shipped
+ * in course-explorer-data.js (window.COURSE_EXPLORER_DATA): per axis, the output length, the
+ * padded length, the window starts and centres, the last window's pixels, the coverage counts and
+ * the real pixels per window; and every text, as a template whose blanks it fills. A 2-D setting
+ * is a height axis and a width axis, so this script looks the two up and draws: the padded input
+ * with a dot at every window centre and the last window outlined, the output (real pixels each
+ * window read), and the coverage map (windows reading each pixel; 0s outlined in red). A
+ * screen reader hears the result after each move (the aria-live line).
  */
 (function () {
   "use strict";
@@ -25,7 +27,7 @@
 
   function lookup(data, setting) {
     // The index of a setting in data.views is a mixed-radix number over data.order; a view is
-    // one character per number (see convlab.explorer_table.encode).
+    // one character per number (see convlab.explorers.output_size.encode).
     var index = 0;
     data.order.forEach(function (name) {
       var range = data.ranges[name];
@@ -33,14 +35,12 @@
     });
     data.list = data.list || data.views.split("|");
     var numbers = data.list[index].split("").map(function (c) { return data.digits.indexOf(c); });
-    var out = numbers[0], top = numbers[1] - data.top_offset, notes = numbers[2] * data.digits.length + numbers[3];
-    if (out === 0) {
-      return {out: 0, top: top, notes: 0, span: numbers[4], padded: numbers[5], starts: [], real: [], coverage: []};
-    }
-    var rest = numbers.slice(4);
+    var out = numbers[0], rest = numbers.slice(data.head), taps = setting.kernel_size;
     return {
-      out: out, top: top, notes: notes, starts: rest.slice(0, out), real: rest.slice(out, 2 * out),
-      coverage: rest.slice(2 * out)
+      out: out, top: numbers[1] - data.top_offset, notes: numbers[2] * data.digits.length + numbers[3],
+      span: numbers[4], padded: numbers[5], centre2: numbers[6],
+      starts: rest.slice(0, out), real: rest.slice(out, 2 * out), last: rest.slice(2 * out, 2 * out + taps),
+      coverage: rest.slice(2 * out + taps)
     };
   }
 
@@ -88,7 +88,7 @@
   }
 
   function drawInput(svg, s, h, w) {
-    var rows = s.H + 2 * s.P, cols = s.W + 2 * s.P;
+    var rows = h.padded, cols = w.padded;
     grid(svg, rows, cols);
     for (var r = 0; r < rows; r++) {
       for (var c = 0; c < cols; c++) {
@@ -96,14 +96,13 @@
         cell(svg, r, c, real ? "#fff" : "#c8c8c8", real ? "cx-cell cx-real" : "cx-cell cx-pad");
       }
     }
-    var top = h.starts[h.starts.length - 1], left = w.starts[w.starts.length - 1];
-    for (var i = 0; i < s.F_h; i++) {
-      for (var j = 0; j < s.F; j++) { outline(svg, top + s.D * i, left + s.D * j, "#d62728", "cx-last"); }
-    }
+    h.last.forEach(function (row) {
+      w.last.forEach(function (col) { outline(svg, row, col, "#d62728", "cx-last"); });
+    });
     h.starts.forEach(function (rowStart) {
       w.starts.forEach(function (colStart) {
         el("circle", {
-          cx: (colStart + s.D * (s.F - 1) / 2 + 0.5) * CELL, cy: (rowStart + s.D * (s.F_h - 1) / 2 + 0.5) * CELL,
+          cx: (colStart + w.centre2 / 2 + 0.5) * CELL, cy: (rowStart + h.centre2 / 2 + 0.5) * CELL,
           r: CELL * 0.16, fill: "#000", "class": "cx-dot"
         }, svg);
       });
@@ -124,16 +123,20 @@
   }
 
   function drawCoverage(svg, s, h, w) {
-    grid(svg, s.H, s.W);
+    // Returns how many pixels it drew, and how many of them it outlined as never read.
+    grid(svg, h.coverage.length, w.coverage.length);
     var most = Math.max(1, Math.max.apply(null, h.coverage) * Math.max.apply(null, w.coverage));
-    for (var r = 0; r < s.H; r++) {
-      for (var c = 0; c < s.W; c++) {
-        var value = h.coverage[r] * w.coverage[c];
+    var unread = 0, pixels = 0;
+    h.coverage.forEach(function (rowCount, r) {
+      w.coverage.forEach(function (colCount, c) {
+        var value = rowCount * colCount;
         cell(svg, r, c, shade(28, value / most), "cx-cell cx-cov");
         number(svg, r, c, value, value / most > 0.6);
-        if (value === 0) { outline(svg, r, c, "#d62728", "cx-unvisited"); }
-      }
-    }
+        if (value === 0) { outline(svg, r, c, "#d62728", "cx-unvisited"); unread += 1; }
+        pixels += 1;
+      });
+    });
+    return {unread: unread, pixels: pixels};
   }
 
   function label(s) {
@@ -164,6 +167,7 @@
       input.value = setting[spec[0]];
       input.name = spec[0];
       input.setAttribute("data-key", spec[0]);
+      input.setAttribute("aria-label", spec[1]);
       input.addEventListener("input", function () { setting[spec[0]] = +input.value; draw(); });
       form.appendChild(row);
     });
@@ -189,6 +193,10 @@
     var text = document.createElement("pre");
     text.className = "cx-text";
     root.appendChild(text);
+    var said = document.createElement("p");
+    said.className = "cx-announce";
+    said.setAttribute("aria-live", "polite");
+    root.insertBefore(said, heading);
 
     function draw() {
       SLIDERS.forEach(function (spec) {
@@ -211,7 +219,7 @@
           message = fill(data.impossible, Object.assign({axis: axis, span: view.span, padded: view.padded}, values));
         }
       });
-      if (!message && setting.D === 1) {  // the notes' formula, unrounded, beside PyTorch's
+      if (!message && views.height.notes > 0) {  // the notes' formula (no dilation), unrounded
         ["height", "width"].forEach(function (axis) {
           if (square && axis === "width") { return; }
           var values = axisValues(setting, axis);
@@ -225,14 +233,18 @@
         lines.push(message);
         panels.hidden = true;
         root.setAttribute("data-output", "impossible");
+        said.textContent = fill(data.announce.impossible, {axis: h.out === 0 ? "height" : "width"});
       } else {
         lines.push("output " + h.out + "×" + w.out);
         panels.hidden = false;
         drawInput(svgs.input, setting, h, w);
         drawOutput(svgs.output, setting, h, w);
-        drawCoverage(svgs.coverage, setting, h, w);
+        var counted = drawCoverage(svgs.coverage, setting, h, w);
         svgs.outputCaption.textContent = "output " + h.out + "×" + w.out;
         root.setAttribute("data-output", h.out + "x" + w.out);
+        said.textContent = fill(data.announce.possible, {
+          rows: h.out, cols: w.out, unread: counted.unread, pixels: counted.pixels
+        });
       }
       text.textContent = lines.join("\n");
       text.classList.toggle("cx-impossible", Boolean(message));

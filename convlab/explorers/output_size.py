@@ -5,7 +5,7 @@ looks up. A 2-D convolution is two independent 1-D ones — the height axis and 
 so one table of *axis views* covers every slider combination: a window grid is (row starts) ×
 (column starts), a coverage map is the outer product of the two axes' coverage counts, and so
 is the count of real pixels per output cell (see :mod:`convlab.coverage`). The browser only
-draws what the table holds.
+draws what the table holds, and fills in the texts written in :mod:`convlab.arith`.
 
 Every number comes from :func:`convlab.arith.conv_output_size` and :mod:`convlab.coverage`.
 """
@@ -14,44 +14,32 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from fractions import Fraction
 from itertools import product
 
-from convlab._validate import integer
-from convlab.arith import conv_output_size
-from convlab.coverage import coverage_map, real_pixels_per_window, window_starts
+from convlab._validate import integer, pair
+from convlab.arith import (
+    FORMULA,
+    FORMULA_END,
+    KERNEL_TOO_WIDE,
+    NOTES_FORMULA,
+    conv_output_size,
+    kernel_too_wide,
+    notes_value,
+)
+from convlab.coverage import coverage_map, never_visited, real_pixels_per_window, window_starts
+from convlab.explorers.digits import DIGITS
+from convlab.explorers.digits import encode as digits
 
-__all__ = [
-    "FORMULA",
-    "IMPOSSIBLE",
-    "NOTES",
-    "RANGES",
-    "AxisView",
-    "axis_view",
-    "encode",
-    "formula_text",
-    "notes_value",
-    "table",
-    "table_json",
-]
+__all__ = ["ANNOUNCE", "RANGES", "AxisView", "announcement", "axis_view", "encode", "table", "table_json"]
 
 # The explorer's sliders (convlab.viz.output_size.output_size_widget): the per-axis ones and the shared ones.
 RANGES = {"size": (1, 12), "kernel_size": (1, 7), "padding": (0, 4), "stride": (1, 5), "dilation": (1, 3)}
-# PyTorch's formula with the numbers put in, as convlab.viz.output_size.formula writes it.
-FORMULA = (
-    "⌊(W + 2P − D·(F − 1) − 1)/S⌋ + 1 = ⌊({size} + 2·{padding} − {dilation}·({kernel_size} − 1) − 1)/{stride}⌋"
-    " + 1 = ⌊{top}/{stride}⌋ + 1"
-)
-FORMULA_END = {True: " = {out}", False: " < 1: impossible"}
-# The notes' floor-free formula, as convlab.viz.output_size.notes_formula writes it (shown when D = 1).
-NOTES = "(W − F + 2P)/S + 1 = ({size} − {kernel_size} + 2·{padding})/{stride} + 1 = {notes}"
-IMPOSSIBLE = (
-    "Impossible setting: along the {axis}, a kernel of {kernel_size} with dilation {dilation} spans {span} "
-    "pixels, but the padded input has only {size} + 2·{padding} = {padded}. Use a smaller kernel or dilation, "
-    "or more padding."
-)
-# One character per small number (a count, a position or an offset numerator); "|" separates views.
-_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/"
+# What a screen reader announces after each move.
+ANNOUNCE = {
+    "possible": "output {rows} by {cols}; {unread} of {pixels} input pixels never read",
+    "impossible": "impossible: along the {axis}, the kernel does not fit in the padded input",
+}
+HEAD = 7  # numbers before a view's lists: out, top, notes (two), span, padded, doubled centre offset
 
 
 @dataclass(frozen=True)
@@ -60,18 +48,21 @@ class AxisView:
 
     ``out`` is the output length (0 when the kernel does not fit), ``top`` the numerator
     ``size + 2·padding − dilation·(kernel_size − 1) − 1`` of the formula, ``span`` the pixels
-    one window covers and ``padded`` the padded length. ``starts`` are the windows' first
-    padded indices, ``coverage`` how many windows read each real pixel, and ``real`` how many
-    real (not padding) pixels each window reads.
+    one window covers, ``padded`` the padded length and ``centre2`` twice the distance from a
+    window's first pixel to its centre. ``starts`` are the windows' first padded indices,
+    ``coverage`` how many windows read each real pixel, ``real`` how many real (not padding)
+    pixels each window reads, and ``last`` the padded indices the last window reads.
     """
 
     out: int
     top: int
     span: int
     padded: int
+    centre2: int
     starts: tuple[int, ...] = ()
     coverage: tuple[int, ...] = ()
     real: tuple[int, ...] = ()
+    last: tuple[int, ...] = ()
 
     @property
     def possible(self) -> bool:
@@ -92,56 +83,50 @@ def axis_view(size, kernel_size, stride=1, padding=0, dilation=1) -> AxisView:
     span, padded = d * (k - 1) + 1, n + 2 * p
     top = padded - span
     if top < 0:
-        return AxisView(0, top, span, padded)
+        return AxisView(0, top, span, padded, span - 1)
     # One axis is a 1-pixel-high image: row 0 of the 2-D maps.
     one_high = ((1, n), (1, k), (1, s), (0, p), (1, d))
+    starts = tuple(window_starts(n, k, s, p, d))
     return AxisView(
         out=conv_output_size(n, k, stride=s, padding=p, dilation=d),
         top=top,
         span=span,
         padded=padded,
-        starts=tuple(window_starts(n, k, s, p, d)),
+        centre2=span - 1,
+        starts=starts,
         coverage=tuple(int(c) for c in coverage_map(*one_high)[0]),
         real=tuple(int(c) for c in real_pixels_per_window(*one_high)[0]),
+        last=tuple(range(starts[-1], starts[-1] + span, d)),
     )
-
-
-def formula_text(size, kernel_size, stride=1, padding=0, dilation=1) -> str:
-    """The formula line of one axis, filled in from :func:`axis_view` (as the browser fills it).
-
-    >>> formula_text(7, 3, stride=2, padding=1)
-    '⌊(W + 2P − D·(F − 1) − 1)/S⌋ + 1 = ⌊(7 + 2·1 − 1·(3 − 1) − 1)/2⌋ + 1 = ⌊6/2⌋ + 1 = 4'
-    """
-    view = axis_view(size, kernel_size, stride, padding, dilation)
-    values = dict(size=size, kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation)
-    return (FORMULA + FORMULA_END[view.possible]).format(**values, top=view.top, out=view.out)
-
-
-def notes_value(size, kernel_size, stride=1, padding=0) -> str:
-    """The value of the notes' ``(W − F + 2P)/S + 1``, unrounded, as the explorer shows it.
-
-    >>> notes_value(6, 3, stride=2)
-    '2.5 — not a whole number'
-    """
-    value = Fraction(size - kernel_size + 2 * padding, stride) + 1
-    return str(value.numerator) if value.denominator == 1 else f"{float(value):g} — not a whole number"
-
-
-def _digits(values) -> str:
-    if any(not 0 <= v < len(_DIGITS) for v in values):
-        raise ValueError(f"cannot encode {values} with one character each")
-    return "".join(_DIGITS[v] for v in values)
 
 
 def encode(view: AxisView, top_offset: int, notes: int = 0) -> str:
     """One view as characters: ``out``, ``top + top_offset``, ``notes`` in two characters (1 +
-    the index of the notes' value in the table's list, 0 for none), then, when possible, the window starts
-    (``out`` of them), the real pixels per window (``out``) and the coverage counts (one per
-    pixel); when impossible, ``span`` and ``padded``."""
-    head = _digits([view.out, view.top + top_offset, *divmod(notes, len(_DIGITS))])
+    the index of the notes' value in the table's list, 0 for none), ``span``, ``padded`` and
+    ``centre2``; then, when possible, the window starts (``out`` of them), the real pixels per
+    window (``out``), the last window's pixels (one per kernel tap) and the coverage counts (one
+    per pixel)."""
+    head = digits([view.out, view.top + top_offset, *divmod(notes, len(DIGITS)), view.span, view.padded, view.centre2])
     if not view.possible:
-        return head + _digits([view.span, view.padded])
-    return head + _digits(view.starts) + _digits(view.real) + _digits(view.coverage)
+        return head
+    return head + digits(view.starts) + digits(view.real) + digits(view.last) + digits(view.coverage)
+
+
+def announcement(size, kernel_size, stride=1, padding=0, dilation=1) -> str:
+    """What the explorer announces for one setting (ints or ``(h, w)`` pairs), in words.
+
+    >>> announcement(5, 3, stride=2)
+    'output 2 by 2; 0 of 25 input pixels never read'
+    """
+    sizes, kernels = pair("size", size, minimum=1), pair("kernel_size", kernel_size, minimum=1)
+    strides, paddings = pair("stride", stride, minimum=1), pair("padding", padding, minimum=0)
+    dilations = pair("dilation", dilation, minimum=1)
+    for i, axis in enumerate(("height", "width")):
+        if kernel_too_wide(axis, sizes[i], kernels[i], paddings[i], dilations[i]):
+            return ANNOUNCE["impossible"].format(axis=axis)
+    rows, cols = (conv_output_size(sizes[i], kernels[i], strides[i], paddings[i], dilations[i]) for i in (0, 1))
+    unread = never_visited(sizes, kernels, strides, paddings, dilations)
+    return ANNOUNCE["possible"].format(rows=rows, cols=cols, unread=unread, pixels=sizes[0] * sizes[1])
 
 
 def table(ranges: dict[str, tuple[int, int]] = RANGES) -> dict:
@@ -169,12 +154,14 @@ def table(ranges: dict[str, tuple[int, int]] = RANGES) -> dict:
     return {
         "order": list(order),
         "ranges": {name: list(ranges[name]) for name in order},
-        "digits": _DIGITS,
+        "digits": DIGITS,
+        "head": HEAD,
         "top_offset": top_offset,
         "formula": FORMULA,
-        "formula_end": {"possible": FORMULA_END[True], "impossible": FORMULA_END[False]},
-        "impossible": IMPOSSIBLE,
-        "notes": NOTES,
+        "formula_end": FORMULA_END,
+        "impossible": KERNEL_TOO_WIDE,
+        "notes": NOTES_FORMULA,
+        "announce": ANNOUNCE,
         "notes_values": notes_values,
         "views": "|".join(views),
     }
