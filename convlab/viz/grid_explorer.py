@@ -34,12 +34,13 @@ def draw_panel(ax: Axes, panel: Panel) -> Axes:
     values = np.array([[np.nan if v is None else v for v in row] for row in panel.values], dtype=float)
     draw_grid(ax, values, title=panel.title, cmap=_CMAPS[panel.colour], vmin=panel.vmin, vmax=panel.vmax,
               fmt=panel.text if panel.numbers else None, highlight=list(panel.outlines) or None)
-    for r, c in panel.muted:
-        ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=PAD_COLOR, edgecolor="#aaaaaa", zorder=0.5))
-        for text in ax.texts:
-            if text.get_position() == (c, r):
-                text.set_color("#555555")
-                text.set_zorder(2)
+    muted = {(c - 0.5, r - 0.5) for r, c in panel.muted}
+    for cell in ax.findobj(lambda artist: isinstance(artist, Rectangle) and artist.get_gid() == "cell"):
+        if tuple(cell.get_xy()) in muted:
+            cell.set_facecolor(PAD_COLOR)
+    for text in ax.texts:
+        if (text.get_position()[0] - 0.5, text.get_position()[1] - 0.5) in muted:
+            text.set_color("#333333")
     for r, c in panel.marks:
         ax.add_patch(Rectangle((c - 0.4, r - 0.4), 0.8, 0.8, fill=False, edgecolor=_MARK_COLOR, linestyle="--",
                                linewidth=1.5))

@@ -178,10 +178,9 @@
       frame.slice(1).forEach(function (ref) {
         var p = panel(data, ref);
         var figure = html("figure", "cgx-panel", panels);
-        var columns = p.values[0].length;
-        figure.style.maxWidth = Math.max(8, columns * 1.9 + 1) + "em";
         var svg = el("svg", {role: "img", "aria-label": p.title, "class": "cgx-" + p.kind}, figure);
         (p.kind === "bars" ? drawBars : drawGrid)(svg, p);
+        svg.style.width = (svg.viewBox.baseVal.width * 1.2) + "px";  // one cell size in every panel
         html("figcaption", "", figure).textContent = p.title;
       });
       status.textContent = frame[0];
