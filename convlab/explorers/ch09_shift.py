@@ -103,7 +103,7 @@ def build(cnn: nn.Module | None = None, mlp: nn.Module | None = None, test_set=N
     def frame(digit: int, dx: int, dy: int) -> Frame:
         image = probabilities["image", dx, dy][digit]
         panels = [Panel(f"digit moved ({dx:+d}, {dy:+d})", tuple(map(tuple, image.tolist())), colour="greys",
-                        vmin=0.0, vmax=brightest, numbers=False)]
+                        vmin=0.0, vmax=brightest, numbers=False, digits=1)]
         said = []
         for name in ("CNN", "MLP"):
             p = probabilities[name, dx, dy][digit]

@@ -18,7 +18,7 @@ from itertools import product
 
 __all__ = ["COLOURS", "Control", "Frame", "GridExplorer", "Panel", "enumerate_frames"]
 
-COLOURS = ("blues", "oranges", "greens", "greys", "signed")  # the colour scales both drawers know
+COLOURS = ("blues", "oranges", "greens", "greys", "gray", "signed")  # greys: 0 white; gray: 0 black
 
 
 @dataclass(frozen=True)
@@ -185,8 +185,8 @@ class GridExplorer:
 def _json_value(value):
     if isinstance(value, tuple):
         return [_json_value(v) for v in value]
-    if isinstance(value, bool):
-        return int(value)
+    if isinstance(value, bool) or (isinstance(value, float) and value.is_integer()):
+        return int(value)  # 2, not 2.0: a shorter page
     return value
 
 

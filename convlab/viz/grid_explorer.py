@@ -21,7 +21,8 @@ from convlab.viz.player import live_widget
 
 __all__ = ["draw_panel", "grid_explorer_widget", "plot_frame"]
 
-_CMAPS = {"blues": "Blues", "oranges": "Oranges", "greens": "Greens", "greys": "Greys", "signed": "RdBu"}
+_CMAPS = {"blues": "Blues", "oranges": "Oranges", "greens": "Greens", "greys": "Greys", "gray": "gray",
+          "signed": "RdBu"}
 _MARK_COLOR = "#5b2a86"
 
 
@@ -32,6 +33,8 @@ def draw_panel(ax: Axes, panel: Panel) -> Axes:
     if panel.kind == "bars":
         return _draw_bars(ax, panel)
     values = np.array([[np.nan if v is None else v for v in row] for row in panel.values], dtype=float)
+    if not panel.numbers and not panel.muted and values.size > 64:  # a picture: one image, not a cell per pixel
+        return _draw_picture(ax, panel, values)
     draw_grid(ax, values, title=panel.title, cmap=_CMAPS[panel.colour], vmin=panel.vmin, vmax=panel.vmax,
               fmt=panel.text if panel.numbers else None, highlight=list(panel.outlines) or None)
     muted = {(c - 0.5, r - 0.5) for r, c in panel.muted}
@@ -44,6 +47,19 @@ def draw_panel(ax: Axes, panel: Panel) -> Axes:
     for r, c in panel.marks:
         ax.add_patch(Rectangle((c - 0.4, r - 0.4), 0.8, 0.8, fill=False, edgecolor=_MARK_COLOR, linestyle="--",
                                linewidth=1.5))
+    return ax
+
+
+def _draw_picture(ax: Axes, panel: Panel, values: np.ndarray) -> Axes:
+    ax.clear()
+    ax.imshow(values, cmap=_CMAPS[panel.colour], vmin=panel.vmin, vmax=panel.vmax, interpolation="nearest")
+    for r, c, h, w in panel.outlines:
+        ax.add_patch(Rectangle((c - 0.5, r - 0.5), w, h, fill=False, edgecolor=HIGHLIGHT_COLOR, linewidth=2))
+    for r, c in panel.marks:
+        ax.add_patch(Rectangle((c - 0.4, r - 0.4), 0.8, 0.8, fill=False, edgecolor=_MARK_COLOR, linestyle="--"))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(panel.title, fontsize=10)
     return ax
 
 

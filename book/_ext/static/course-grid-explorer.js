@@ -38,8 +38,8 @@
       var light = 98 - 50 * depth;
       return [("hsl(" + side + ", 70%, " + light.toFixed(1) + "%)"), light < 62 ? "#fff" : "#111"];
     }
-    if (scale === "greys") {
-      var grey = Math.round(255 - 255 * t);
+    if (scale === "greys" || scale === "gray") {  // greys: 0 is white (ink on paper); gray: 0 is black
+      var grey = Math.round(scale === "gray" ? 255 * t : 255 - 255 * t);
       return ["rgb(" + grey + "," + grey + "," + grey + ")", grey < 140 ? "#fff" : "#111"];
     }
     var lightness = 96 - 58 * t;
