@@ -45,9 +45,10 @@ _OPERATE_JS = """([root, settings]) => {
                 live: root.querySelector('.cgx-status').getAttribute('aria-live'),
                 titles: [...root.querySelectorAll('.cgx-panels figcaption')].map(f => f.textContent),
                 labels: svgs.map(svg => svg.getAttribute('aria-label')),
-                numbers: svgs.map(svg => [...svg.querySelectorAll('text')].map(t => t.textContent)),
+                numbers: svgs.map(svg => [...svg.querySelectorAll('text:not(.cgx-legend)')].map(t => t.textContent)),
                 bars: svgs.map(svg => svg.querySelectorAll('rect.cgx-bar').length),
                 cells: svgs.map(svg => svg.querySelectorAll('rect.cgx-cell').length),
+                legends: svgs.map(svg => svg.querySelector('rect.cgx-legend') !== null),
                 picture: hash(root.querySelector('.cgx-panels').innerHTML)};
     });
 }"""
@@ -57,7 +58,7 @@ def printed(panel: dict) -> list[str]:
     """The numbers a panel prints, as the data says (grid panels with ``numbers`` on)."""
     if panel["kind"] != "grid" or not panel["numbers"]:
         return []
-    cells = [v for row in panel["values"] for v in row if v is not None]
+    cells = [v / 10 ** panel["digits"] for row in panel["values"] for v in row if v is not None]
     return [f"{v:.{panel['digits']}f}".replace("-", "−") for v in cells]
 
 
@@ -71,6 +72,7 @@ def mismatches(data: dict, settings: list, shown: list[dict]) -> list[str]:
             "labels": [p["title"] for p in panels],
             "cells": [len(p["values"]) * len(p["values"][0]) if p["kind"] == "grid" else 0 for p in panels],
             "bars": [len(p["values"][0]) if p["kind"] == "bars" else 0 for p in panels],
+            "legends": [bool(p["legend"]) for p in panels],
         }
         got = {key: drawn[key] for key in want}
         if got != want:
@@ -134,12 +136,12 @@ def data_of(root) -> dict:
 
 def test_the_grid_explorer_check_can_fail():
     data = {"controls": [{"name": "a", "initial": 0, "values": [1, 2]}],
-            "panel_fields": ["title", "kind", "numbers", "digits", "values"],
-            "panels": [["p", "grid", 1, 0, [[1, -2]]], ["q", "grid", 1, 0, [[3, 4]]]],
+            "panel_fields": ["title", "kind", "numbers", "digits", "values", "legend"],
+            "panels": [["p", "grid", 1, 0, [[1, -2]], 0], ["q", "grid", 1, 0, [[3, 4]], 0]],
             "frames": [["one", 0], ["two", 1]]}
     settings = [[0], [1]]
     right = [{"frame": k, "status": data["frames"][k][0], "live": "polite", "titles": [t], "labels": [t],
-              "cells": [2], "bars": [0], "numbers": [n], "picture": k}
+              "cells": [2], "bars": [0], "legends": [False], "numbers": [n], "picture": k}
              for k, (t, n) in enumerate((("p", ["1", "−2"]), ("q", ["3", "4"])))]
     assert mismatches(data, settings, right) == [] and dead_controls(data, settings, right) == []
     assert mismatches(data, settings, [right[0], {**right[1], "status": "one"}])  # the sentence not updated

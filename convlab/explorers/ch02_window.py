@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from convlab.arith import conv_output_size
-from convlab.explorers.grid import Control, Frame, GridExplorer, Panel, enumerate_frames
+from convlab.explorers.grid import Control, Frame, GridExplorer, Panel, enumerate_frames, minus_signs
 from convlab.ops import conv2d_loops
 
 __all__ = ["IMAGE", "KERNELS", "build"]
@@ -68,6 +68,6 @@ def build(image=IMAGE, kernels: dict | None = None) -> GridExplorer:
         )
         text = (f"Window at row {i}, column {j} (position {position + 1} of {out_h * out_w}): "
                 f"the {kh * kw} products add up to {value:g}; output {out_h} by {out_w}.")
-        return Frame(panels, text.replace("-", "−"))
+        return Frame(panels, minus_signs(text))
 
     return GridExplorer("Sliding window", controls, enumerate_frames(controls, frame))

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from convlab.data import rgba_png, to_nchw
-from convlab.explorers.grid import Control, Frame, GridExplorer, Panel, enumerate_frames
+from convlab.explorers.grid import Control, Frame, GridExplorer, Panel, enumerate_frames, minus_signs
 
 __all__ = ["BLOCK", "CHANNELS", "KERNELS", "build", "chapter_layer"]
 
@@ -67,9 +67,9 @@ def build(layer: nn.Conv2d | None = None, image=None) -> GridExplorer:
         b = float(bias[kernel])
         if channel == "all":
             panels = tuple(Panel(f"{name} partial map", _grid(m), colour="signed", vmin=-reach, vmax=reach,
-                                 numbers=False, digits=2) for name, m in zip(CHANNELS, maps, strict=True))
+                                 numbers=False, digits=2, legend=True) for name, m in zip(CHANNELS, maps, strict=True))
             panels += (Panel(f"feature map {kernel}: their sum + bias", _grid(total), colour="signed", vmin=-reach,
-                             vmax=reach, numbers=False, digits=2),)
+                             vmax=reach, numbers=False, digits=2, legend=True),)
             whole = feature[kernel]
             text = (f"Kernel {kernel}: its feature map ({h}×{w}) is the four partial maps added up, plus the bias "
                     f"{b:.2f}; it runs from {float(whole.min()):.2f} to {float(whole.max()):.2f}.")
@@ -81,11 +81,11 @@ def build(layer: nn.Conv2d | None = None, image=None) -> GridExplorer:
                 Panel(f"kernel {kernel}, {channel} slice", _grid(slices[c]), colour="signed",
                       vmin=-float(weight.abs().max()), vmax=float(weight.abs().max()), digits=2),
                 Panel(f"{channel} partial map", _grid(maps[c]), colour="signed", vmin=-reach, vmax=reach,
-                      numbers=False, digits=2),
+                      numbers=False, digits=2, legend=True),
             )
             text = (f"Kernel {kernel}, {channel} channel: the 5×3 slice's weights run from "
                     f"{float(slices[c].min()):.2f} to {float(slices[c].max()):.2f}; its partial map runs from "
                     f"{float(one.min()):.2f} to {float(one.max()):.2f}.")
-        return Frame(panels, text.replace("-", "−"))
+        return Frame(panels, minus_signs(text))
 
     return GridExplorer("Kernel × channel", controls, enumerate_frames(controls, frame))

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
-__all__ = ["COLOURS", "Control", "Frame", "GridExplorer", "Panel", "enumerate_frames"]
+__all__ = ["COLOURS", "Control", "Frame", "GridExplorer", "Panel", "enumerate_frames", "minus_signs"]
 
 COLOURS = ("blues", "oranges", "greens", "greys", "gray", "signed")  # greys: 0 white; gray: 0 black
 
@@ -71,6 +72,7 @@ class Panel:
     marks: tuple[tuple[int, int], ...] = ()
     muted: tuple[tuple[int, int], ...] = ()
     labels: tuple[str, ...] = ()
+    legend: bool = False
 
     def __post_init__(self):
         if self.kind not in ("grid", "bars"):
@@ -108,9 +110,11 @@ class Frame:
     text: str
 
 
-# A panel in the JSON is a list in this order (no key repeated per panel).
+# A panel in the JSON is a list in this order (no key repeated per panel); its values are whole
+# numbers, each value times 10**digits (-0.13 with 2 digits is -13: a lighter page).
 _PANEL_FIELDS = ("title", "kind", "colour", "vmin", "vmax", "numbers", "digits", "values", "outlines", "marks",
-                 "muted", "labels")
+                 "muted", "labels", "legend")
+_VALUES = _PANEL_FIELDS.index("values")
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,8 @@ class GridExplorer:
         return self.frames[self.index(**setting)]
 
     def to_data(self) -> dict:
-        """Plain, compact data for the book's script: every distinct panel once, frames by index."""
+        """Plain, compact data for the book's script: every distinct panel once (its values as whole
+        numbers times ``10**digits``), and per frame its sentence and its panels' indexes."""
         panels: list[list] = []
         seen: dict[str, int] = {}
         frames = []
@@ -159,6 +164,7 @@ class GridExplorer:
             refs = []
             for panel in frame.panels:
                 row = [_json_value(getattr(panel, name)) for name in _PANEL_FIELDS]
+                row[_VALUES] = [[None if v is None else round(v * 10**panel.digits) for v in r] for r in panel.values]
                 key = json.dumps(row)
                 if key not in seen:
                     seen[key] = len(panels)
@@ -188,6 +194,11 @@ def _json_value(value):
     if isinstance(value, bool) or (isinstance(value, float) and value.is_integer()):
         return int(value)  # 2, not 2.0: a shorter page
     return value
+
+
+def minus_signs(text: str) -> str:
+    """``text`` with a true minus sign (−) before each negative number, as typeset text has it."""
+    return re.sub(r"-(?=\d)", "−", text)
 
 
 def enumerate_frames(controls: Sequence[Control], make_frame: Callable[..., Frame]) -> tuple[Frame, ...]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -37,6 +39,8 @@ def draw_panel(ax: Axes, panel: Panel) -> Axes:
         return _draw_picture(ax, panel, values)
     draw_grid(ax, values, title=panel.title, cmap=_CMAPS[panel.colour], vmin=panel.vmin, vmax=panel.vmax,
               fmt=panel.text if panel.numbers else None, highlight=list(panel.outlines) or None)
+    if panel.legend:
+        _colour_bar(ax, panel, ScalarMappable(Normalize(panel.vmin, panel.vmax), _CMAPS[panel.colour]))
     muted = {(c - 0.5, r - 0.5) for r, c in panel.muted}
     for cell in ax.findobj(lambda artist: isinstance(artist, Rectangle) and artist.get_gid() == "cell"):
         if tuple(cell.get_xy()) in muted:
@@ -52,7 +56,9 @@ def draw_panel(ax: Axes, panel: Panel) -> Axes:
 
 def _draw_picture(ax: Axes, panel: Panel, values: np.ndarray) -> Axes:
     ax.clear()
-    ax.imshow(values, cmap=_CMAPS[panel.colour], vmin=panel.vmin, vmax=panel.vmax, interpolation="nearest")
+    shown = ax.imshow(values, cmap=_CMAPS[panel.colour], vmin=panel.vmin, vmax=panel.vmax, interpolation="nearest")
+    if panel.legend:
+        _colour_bar(ax, panel, shown)
     for r, c, h, w in panel.outlines:
         ax.add_patch(Rectangle((c - 0.5, r - 0.5), w, h, fill=False, edgecolor=HIGHLIGHT_COLOR, linewidth=2))
     for r, c in panel.marks:
@@ -61,6 +67,12 @@ def _draw_picture(ax: Axes, panel: Panel, values: np.ndarray) -> Axes:
     ax.set_yticks([])
     ax.set_title(panel.title, fontsize=10)
     return ax
+
+
+def _colour_bar(ax: Axes, panel: Panel, mappable) -> None:
+    bar = ax.figure.colorbar(mappable, ax=ax, orientation="horizontal", fraction=0.06, pad=0.04)
+    bar.set_ticks([panel.vmin, 0.0, panel.vmax] if panel.colour == "signed" else [panel.vmin, panel.vmax])
+    bar.ax.tick_params(labelsize=8)
 
 
 def _draw_bars(ax: Axes, panel: Panel) -> Axes:
@@ -80,14 +92,17 @@ def _draw_bars(ax: Axes, panel: Panel) -> Axes:
     return ax
 
 
-def plot_frame(frame: Frame, *, width: float = 2.4, dpi: int = 72) -> Figure:
-    """A figure with ``frame``'s panels side by side, ``width`` inches each, its sentence above."""
+def plot_frame(frame: Frame, *, width: float = 2.4, dpi: int = 72, columns: int = 4) -> Figure:
+    """A figure with ``frame``'s panels, ``width`` inches each, at most ``columns`` to a row."""
     if not isinstance(frame, Frame):
         raise TypeError(f"frame must be a convlab.explorers.grid.Frame, got {type(frame).__name__}")
     n = len(frame.panels)
-    fig, axes = plt.subplots(1, n, figsize=(width * n, width + 0.5), dpi=dpi, squeeze=False)
-    for ax, panel in zip(axes[0], frame.panels, strict=True):
+    across, down = min(n, columns), -(-n // columns)
+    fig, axes = plt.subplots(down, across, figsize=(width * across, (width + 0.5) * down), dpi=dpi, squeeze=False)
+    for ax, panel in zip(axes.flat, frame.panels, strict=False):
         draw_panel(ax, panel)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
     fig.tight_layout()
     return fig
 

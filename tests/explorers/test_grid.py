@@ -40,7 +40,8 @@ def test_the_json_holds_every_frame_and_each_distinct_panel_once():
     for frame, row in zip(frames, data["frames"], strict=True):
         assert row[0] == frame.text
         shown = [dict(zip(fields, data["panels"][ref], strict=True)) for ref in row[1:]]
-        want = [(p.title, [list(r) for r in p.values]) for p in frame.panels]
+        want = [(p.title, [[None if v is None else round(v * 10**p.digits) for v in r] for r in p.values])
+                for p in frame.panels]
         assert [(p["title"], p["values"]) for p in shown] == want
 
 

@@ -2,7 +2,7 @@
  *
  * Each placeholder div.course-grid-explorer holds, in a <script type="application/json">, an
  * explorer's data as convlab.explorers.grid.GridExplorer.to_data() writes it: the controls, every
- * distinct panel once, and per setting (mixed radix over the controls, the last fastest) a
+ * distinct panel once (values as whole numbers times 10^digits), and per setting (mixed radix over the controls, the last fastest) a
  * sentence and the panels to show. This script draws them as SVG and looks every number up; it
  * computes none.
  */
@@ -59,7 +59,8 @@
 
   function drawGrid(svg, p) {
     var rows = p.values.length, cols = p.values[0].length;
-    svg.setAttribute("viewBox", "-2 -2 " + (cols * CELL + 4) + " " + (rows * CELL + 4));
+    var legend = p.legend ? 1.7 * CELL : 0;
+    svg.setAttribute("viewBox", "-2 -2 " + (cols * CELL + 4) + " " + (rows * CELL + legend + 4));
     var muted = {};
     p.muted.forEach(function (cell) { muted[key(cell)] = true; });
     for (var r = 0; r < rows; r++) {
@@ -93,6 +94,26 @@
         stroke: RED, "stroke-width": 3, "class": "cgx-outline"
       }, svg);
     });
+    if (p.legend) { drawLegend(svg, p, rows * CELL + CELL * 0.4, cols * CELL); }
+  }
+
+  // A colour bar under the grid: the scale from vmin (left) to vmax (right), its ends labelled.
+  function drawLegend(svg, p, top, width) {
+    var steps = 24;
+    for (var i = 0; i < steps; i++) {
+      el("rect", {
+        x: i * width / steps, y: top, width: width / steps + 0.3, height: CELL * 0.45,
+        fill: shade(p.colour, p.vmin + (i + 0.5) / steps * (p.vmax - p.vmin), p.vmin, p.vmax)[0],
+        "class": "cgx-legend"
+      }, svg);
+    }
+    var y = top + CELL * 0.95, size = CELL * 0.45;
+    [[p.vmin, 0, "start"], [p.vmax, width, "end"]].concat(p.colour === "signed" ? [[0, width / 2, "middle"]] : [])
+      .forEach(function (end) {
+        var node = label(svg, end[1], y, text(p, end[0]), "#111", size);
+        node.setAttribute("text-anchor", end[2]);
+        node.setAttribute("class", "cgx-legend");
+      });
   }
 
   function drawBars(svg, p) {
@@ -119,9 +140,12 @@
     return s.charAt(0) === "-" ? "\u2212" + s.slice(1) : s;
   }
 
+  // A panel as an object; its values were shipped as whole numbers, each value times 10^digits.
   function panel(data, index) {
     var row = data.panels[index], p = {};
     data.panel_fields.forEach(function (name, i) { p[name] = row[i]; });
+    var scale = Math.pow(10, p.digits);
+    p.values = p.values.map(function (r) { return r.map(function (v) { return v === null ? null : v / scale; }); });
     return p;
   }
 
