@@ -84,14 +84,16 @@ def mismatches(data: dict, settings: list, shown: list[dict]) -> list[str]:
 
 
 def dead_controls(data: dict, settings: list, shown: list[dict]) -> list[str]:
-    """The controls that, moved away from the initial setting, change neither drawing nor sentence."""
-    initial = [c["initial"] for c in data["controls"]]
-    start = shown[settings.index(initial)]
+    """The controls that change neither drawing nor sentence, whatever the other controls' setting
+    (chapter 5's seed changes only the random kernels: it counts as live)."""
     dead = []
     for i, control in enumerate(data["controls"]):
-        others = initial[:i] + initial[i + 1:]
-        moved = [shown[k] for k, s in enumerate(settings) if s[i] != initial[i] and s[:i] + s[i + 1:] == others]
-        if not any(m["picture"] != start["picture"] and m["status"] != start["status"] for m in moved):
+        seen: dict[tuple, set] = {}
+        for setting, drawn in zip(settings, shown, strict=True):
+            seen.setdefault(tuple(setting[:i] + setting[i + 1:]), set()).add((drawn["picture"], drawn["status"]))
+        moved = [{picture for picture, _ in views} for views in seen.values()]
+        said = [{status for _, status in views} for views in seen.values()]
+        if not any(len(p) > 1 and len(t) > 1 for p, t in zip(moved, said, strict=True)):
             dead.append(control["name"])
     return dead
 
