@@ -57,10 +57,20 @@
 
   function key(pair) { return pair[0] + "," + pair[1]; }
 
+  // A cell wide enough for the longest number the panel prints (CELL when it prints none).
+  function cellWidth(p) {
+    if (!p.numbers) { return CELL; }
+    var longest = 0;
+    p.values.forEach(function (row) {
+      row.forEach(function (v) { if (v !== null) { longest = Math.max(longest, text(p, v).length); } });
+    });
+    return Math.max(CELL, longest * CELL * 0.31 + 6);
+  }
+
   function drawGrid(svg, p) {
-    var rows = p.values.length, cols = p.values[0].length;
+    var rows = p.values.length, cols = p.values[0].length, W = cellWidth(p);
     var legend = p.legend ? 1.7 * CELL : 0;
-    svg.setAttribute("viewBox", "-2 -2 " + (cols * CELL + 4) + " " + (rows * CELL + legend + 4));
+    svg.setAttribute("viewBox", "-2 -2 " + (cols * W + 4) + " " + (rows * CELL + legend + 4));
     var muted = {};
     p.muted.forEach(function (cell) { muted[key(cell)] = true; });
     for (var r = 0; r < rows; r++) {
@@ -74,27 +84,27 @@
           ink = colours[1];
         }
         el("rect", {
-          x: c * CELL, y: r * CELL, width: CELL, height: CELL, fill: fill, stroke: "#767676",
+          x: c * W, y: r * CELL, width: W, height: CELL, fill: fill, stroke: "#767676",
           "stroke-width": 0.6, "class": "cgx-cell", "data-row": r, "data-col": c
         }, svg);
         if (p.numbers && value !== null) {
-          label(svg, (c + 0.5) * CELL, (r + 0.5) * CELL, text(p, value), ink);
+          label(svg, (c + 0.5) * W, (r + 0.5) * CELL, text(p, value), ink);
         }
       }
     }
     p.marks.forEach(function (cell) {
       el("rect", {
-        x: cell[1] * CELL + 2, y: cell[0] * CELL + 2, width: CELL - 4, height: CELL - 4, fill: "none",
+        x: cell[1] * W + 2, y: cell[0] * CELL + 2, width: W - 4, height: CELL - 4, fill: "none",
         stroke: MARK, "stroke-width": 2, "stroke-dasharray": "4 2", "class": "cgx-mark"
       }, svg);
     });
     p.outlines.forEach(function (box) {
       el("rect", {
-        x: box[1] * CELL, y: box[0] * CELL, width: box[3] * CELL, height: box[2] * CELL, fill: "none",
+        x: box[1] * W, y: box[0] * CELL, width: box[3] * W, height: box[2] * CELL, fill: "none",
         stroke: RED, "stroke-width": 3, "class": "cgx-outline"
       }, svg);
     });
-    if (p.legend) { drawLegend(svg, p, rows * CELL + CELL * 0.4, cols * CELL); }
+    if (p.legend) { drawLegend(svg, p, rows * CELL + CELL * 0.4, cols * W); }
   }
 
   // A colour bar under the grid: the scale from vmin (left) to vmax (right), its ends labelled.
@@ -107,7 +117,7 @@
         "class": "cgx-legend"
       }, svg);
     }
-    var y = top + CELL * 0.95, size = CELL * 0.45;
+    var y = top + CELL * 1.05, size = CELL * 0.55;
     [[p.vmin, 0, "start"], [p.vmax, width, "end"]].concat(p.colour === "signed" ? [[0, width / 2, "middle"]] : [])
       .forEach(function (end) {
         var node = label(svg, end[1], y, text(p, end[0]), "#111", size);
@@ -117,21 +127,31 @@
   }
 
   function drawBars(svg, p) {
-    var values = p.values[0], n = values.length, top = CELL * 0.8;
-    svg.setAttribute("viewBox", "-2 -2 " + (n * CELL + 4) + " " + (top + BAR_HEIGHT + CELL + 4));
+    var values = p.values[0], n = values.length, top = CELL * 0.8, left = CELL * 1.2;
+    var longest = Math.max.apply(null, p.labels.map(function (l) { return l.length; }));
+    var W = Math.max(CELL, longest * CELL * 0.3 + 8);
+    svg.setAttribute("viewBox", "-2 -2 " + (left + n * W + 4) + " " + (top + BAR_HEIGHT + CELL + 4));
     var chosen = {};
     p.outlines.forEach(function (box) { chosen[box[1]] = true; });
-    el("line", {x1: 0, x2: n * CELL, y1: top + BAR_HEIGHT, y2: top + BAR_HEIGHT, stroke: "#555"}, svg);
+    [p.vmin, (p.vmin + p.vmax) / 2, p.vmax].forEach(function (tick) {  // the scale: its ends and middle
+      var y = top + BAR_HEIGHT * (1 - (tick - p.vmin) / (p.vmax - p.vmin));
+      el("line", {x1: left - 3, x2: left + n * W, y1: y, y2: y, stroke: "#bbb", "stroke-width": 0.6}, svg);
+      var node = label(svg, left - 5, y, text({digits: tick % 1 ? 1 : 0}, tick), "#333", CELL * 0.4);
+      node.setAttribute("text-anchor", "end");
+      node.setAttribute("class", "cgx-scale");
+    });
+    el("line", {x1: left, x2: left + n * W, y1: top + BAR_HEIGHT, y2: top + BAR_HEIGHT, stroke: "#555"}, svg);
     values.forEach(function (value, i) {
       var height = BAR_HEIGHT * Math.max(0, Math.min(1, (value - p.vmin) / (p.vmax - p.vmin)));
+      var x = left + i * W;
       el("rect", {
-        x: i * CELL + 3, y: top + BAR_HEIGHT - height, width: CELL - 6, height: height,
+        x: x + 3, y: top + BAR_HEIGHT - height, width: W - 6, height: height,
         fill: chosen[i] ? RED : shade(p.colour, 0.75, 0, 1)[0], "class": "cgx-bar", "data-col": i
       }, svg);
       if (p.numbers) {
-        label(svg, (i + 0.5) * CELL, top + BAR_HEIGHT - height - CELL * 0.35, text(p, value), "#111", CELL * 0.38);
+        label(svg, x + W / 2, top + BAR_HEIGHT - height - CELL * 0.35, text(p, value), "#111", CELL * 0.38);
       }
-      label(svg, (i + 0.5) * CELL, top + BAR_HEIGHT + CELL * 0.5, p.labels[i], chosen[i] ? RED : "#111");
+      label(svg, x + W / 2, top + BAR_HEIGHT + CELL * 0.5, p.labels[i], chosen[i] ? RED : "#111", CELL * 0.45);
     });
   }
 
@@ -204,7 +224,8 @@
         var figure = html("figure", "cgx-panel", panels);
         var svg = el("svg", {role: "img", "aria-label": p.title, "class": "cgx-" + p.kind}, figure);
         (p.kind === "bars" ? drawBars : drawGrid)(svg, p);
-        svg.style.width = (svg.viewBox.baseVal.width * 1.2) + "px";  // one cell size in every panel
+        // One cell size in every panel; a picture (no numbers) a little smaller
+        svg.style.width = (svg.viewBox.baseVal.width * (p.numbers || p.kind === "bars" ? 1.2 : 0.85)) + "px";
         html("figcaption", "", figure).textContent = p.title;
       });
       status.textContent = frame[0];
