@@ -12,7 +12,8 @@
 - ``course.css`` also keeps animations and wide outputs inside a phone's width.
 - Error outputs show their message first, frames folded, no build path (``course_errors``).
 - The course is served as one archive, linked from every notebook page (``course_download``).
-- The output-size explorer runs in the page with all its sliders (``course_explorer``).
+- The output-size explorer runs in the page with all its sliders (``course_explorer``), and so
+  does every grid explorer, drawn from data ``convlab.explorers`` computes (``course_grid_explorer``).
 - The notes' wrong claims are quoted in one style, linked to the errata (``course_claims``).
 - Pictures are stored as palette PNGs, a third of the bytes (``course_images``).
 """

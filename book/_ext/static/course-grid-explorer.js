@@ -173,6 +173,8 @@
     var id = "cgx-" + (++count);
     var setting = data.controls.map(function (c) { return c.initial; });
     var form = html("div", "cgx-controls", root);
+    form.setAttribute("role", "group");
+    form.setAttribute("aria-label", data.title + ": controls");
     var inputs = data.controls.map(function (c, i) {
       var row = html("div", "cgx-control", form);
       var caption = html("label", "cgx-name", row);
