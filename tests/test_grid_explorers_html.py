@@ -32,7 +32,8 @@ def explorer_pages() -> dict[str, list[str]]:
 # Apply every setting in turn (each a list of value indexes, one per control) and record what is shown.
 _OPERATE_JS = """([root, settings]) => {
     const inputs = [...root.querySelectorAll('.cgx-controls [data-key]')];
-    const hash = text => [...text].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7);
+    const hash = text => { let h = 7; for (let i = 0; i < text.length; i++) { h = (h * 31 + text.charCodeAt(i)) | 0; }
+                           return h; };
     return settings.map(setting => {
         setting.forEach((value, i) => {
             const input = inputs[i];
