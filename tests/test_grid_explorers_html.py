@@ -15,15 +15,17 @@ from tests import browser
 from tests.book_fixtures import ROOT
 
 KEY = "html_grid_explorer"
-TRAINS_A_MODEL = {"convlab.explorers.ch09_shift"}  # its data equals build()'s: tests/explorers test the builder
+TRAINS_A_MODEL = {"convlab.explorers.ch09_shift"}  # not built twice: tests/explorers test the builder
 
 
-def explorer_pages() -> dict[str, list[str]]:
-    """Each chapter page with a grid explorer, and the builders its cells name (from the notebooks)."""
+def explorer_pages() -> dict[str, list[tuple[str, str]]]:
+    """Each chapter page with a grid explorer: the builders its cells name, each with the text that
+    cell printed in the notebook (a sentence of the explorer the notebook built)."""
     pages = {}
     for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-        builders = [cell["metadata"][KEY] for cell in cells if KEY in cell["metadata"]]
+        builders = [(cell["metadata"][KEY], "".join("".join(o.get("text", "")) for o in cell["outputs"]).strip())
+                    for cell in cells if KEY in cell["metadata"]]
         if builders:
             pages[f"chapters/{notebook.stem}"] = builders
     return pages
@@ -108,11 +110,13 @@ def test_every_setting_of_every_grid_explorer_draws_its_data(site, phone_tab, fi
         page.goto(base + file + ".html", wait_until="load")
         roots = page.locator(".course-grid-explorer")
         assert roots.count() == len(builders)
-        for number, builder in enumerate(builders):
+        for number, (builder, printed_in_notebook) in enumerate(builders):
             root = roots.nth(number)
             data = json.loads(root.locator('script[type="application/json"]').text_content())
             if builder not in TRAINS_A_MODEL:
                 assert data == importlib.import_module(builder).build().to_data()
+            # the notebook's explorer (chapter 9's: the chapter's own trained networks) says what the book's says
+            assert printed_in_notebook in {frame[0] for frame in data["frames"]}
             labels = root.locator(".cgx-controls label")
             assert labels.count() == len(data["controls"])
             for label in labels.all():  # each control has its label, bound by for= to a unique id
