@@ -125,14 +125,15 @@ def test_every_setting_of_every_grid_explorer_draws_its_data(site, phone_tab, fi
             shown = page.evaluate(_OPERATE_JS, [root.element_handle(), settings])
             assert mismatches(data, settings, shown) == []
             assert dead_controls(data, settings, shown) == []
-        # The keyboard alone moves a slider, and the sentence follows.
-        slider = roots.first.locator("input[type=range]").first
-        page.evaluate(_OPERATE_JS, [roots.first.element_handle(), [[0] * len(data_of(roots.first)["controls"])]])
-        slider.focus()
-        page.keyboard.press("ArrowRight")
-        data = data_of(roots.first)
-        index = int(roots.first.get_attribute("data-frame"))
-        assert index != 0 and roots.first.locator(".cgx-status").text_content() == data["frames"][index][0]
+        # The keyboard alone moves each control (a slider by an arrow key, a menu too), and the sentence follows.
+        for root in roots.all():
+            data = data_of(root)
+            for control in root.locator(".cgx-controls [data-key]").all():
+                page.evaluate(_OPERATE_JS, [root.element_handle(), [[0] * len(data["controls"])]])
+                control.focus()
+                page.keyboard.press("ArrowRight" if control.get_attribute("type") == "range" else "ArrowDown")
+                index = int(root.get_attribute("data-frame"))
+                assert index != 0 and root.locator(".cgx-status").text_content() == data["frames"][index][0]
         assert browser.horizontal_overflow(page) <= 0
     assert visit.errors == [] and visit.blocked == [] and visit.missing == []
 
