@@ -12,7 +12,8 @@
 - ``course.css`` also keeps animations and wide outputs inside a phone's width.
 - Error outputs show their message first, frames folded, no build path (``course_errors``).
 - The course is served as one archive, linked from every notebook page (``course_download``).
-- The output-size explorer runs in the page with all its sliders (``course_explorer``).
+- The output-size explorer runs in the page with all its sliders (``course_explorer``), and so
+  does every grid explorer, drawn from data ``convlab.explorers`` computes (``course_grid_explorer``).
 - The notes' wrong claims are quoted in one style, linked to the errata (``course_claims``).
 - Pictures are stored as palette PNGs, a third of the bytes (``course_images``).
 """
@@ -26,6 +27,7 @@ import course_claims
 import course_download
 import course_errors
 import course_explorer
+import course_grid_explorer
 import course_images
 from docutils import nodes
 from latex2mathml.converter import convert
@@ -195,4 +197,5 @@ def setup(app: Sphinx) -> dict:
     course_images.setup(app)
     course_download.setup(app)
     course_explorer.setup(app)
+    course_grid_explorer.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

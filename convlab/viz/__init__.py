@@ -16,5 +16,6 @@ Modules: :mod:`~convlab.viz.player` (the adapter), :mod:`~convlab.viz.grids` (th
 renderer), and one per topic: :mod:`~convlab.viz.layer_params`, :mod:`~convlab.viz.examples`,
 :mod:`~convlab.viz.walkthrough`, :mod:`~convlab.viz.output_size`, :mod:`~convlab.viz.channels`,
 :mod:`~convlab.viz.sharing`, :mod:`~convlab.viz.receptive`,
-:mod:`~convlab.viz.gallery`, :mod:`~convlab.viz.pooling`.
+:mod:`~convlab.viz.gallery`, :mod:`~convlab.viz.pooling`; and :mod:`~convlab.viz.grid_explorer`, which
+draws any explorer of :mod:`convlab.explorers` (its data drawn by the book's script too).
 """

@@ -78,10 +78,10 @@ def test_player_is_small_stable_html():
 
 def test_shifted_is_a_roll_down_and_right():
     x = torch.arange(12.0).reshape(1, 1, 3, 4)
-    assert torch.equal(probes.shifted(x, (1, 2)), torch.roll(x, (1, 2), (2, 3)))
-    assert probes.shifted(x, (1, 0))[0, 0, 1, 0] == x[0, 0, 0, 0]
+    assert torch.equal(probes.roll(x, (1, 2)), torch.roll(x, (1, 2), (2, 3)))
+    assert probes.roll(x, (1, 0))[0, 0, 1, 0] == x[0, 0, 0, 0]
     with pytest.raises(ValueError, match="shift"):
-        probes.shifted(x, 1)
+        probes.roll(x, 1)
 
 
 def test_circular_convolution_with_bias_is_equivariant():
