@@ -1,9 +1,10 @@
 """The layering of convlab is a test: import-linter's contracts (pyproject.toml) hold, and can fail.
 
 Core (every module directly in convlab/: arith, ops, coverage, data, …) imports no layer above
-it; the checks, the pictures and the explorers' data import one another not at all, the course
-tools import the checks; only the pictures import matplotlib and widgets; exercise checks import
-no plotting; course tools import no torch and no matplotlib; no cycles.
+it; the checks and the pictures import each other not at all; the pictures draw the explorers'
+data, which imports neither; the course tools import the checks; only the pictures import
+matplotlib and widgets; exercise checks import no plotting; course tools import no torch and no
+matplotlib; no cycles.
 """
 
 from __future__ import annotations

@@ -73,7 +73,8 @@ def build(cnn: nn.Module | None = None, mlp: nn.Module | None = None, test_set=N
         raise TypeError("pass cnn, mlp (torch modules) and test_set (Digits) together, or none of them")
     images, labels = test_set.images.to(torch.float64), test_set.labels
     moves = list(itertools.product(SHIFTS, SHIFTS))
-    moved = torch.stack([shift_with_zeros(images, dx, dy) for dx, dy in moves])  # every move at once: one pass per network
+    # every move at once: one pass per network
+    moved = torch.stack([shift_with_zeros(images, dx, dy) for dx, dy in moves])
     probabilities, accuracy = {}, {}
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # a few small batches: threads cost more than they save
