@@ -15,6 +15,7 @@
 - The output-size explorer runs in the page with all its sliders (``course_explorer``).
 - The notes' wrong claims are quoted in one style, linked to the errata (``course_claims``).
 - Pictures are stored as palette PNGs, a third of the bytes (``course_images``).
+- Figures and players carry alt text written in their cells' metadata (``course_alt``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import course_alt
 import course_claims
 import course_download
 import course_errors
@@ -190,6 +192,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", drop_unused_design, priority=900)
     app.connect("build-finished", drop_unused_scripts)
     app.connect("build-finished", subset_icon_fonts)
+    course_alt.setup(app)
     course_claims.setup(app)
     course_errors.setup(app)
     course_images.setup(app)
