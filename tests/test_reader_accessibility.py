@@ -79,3 +79,70 @@ def test_the_alt_text_check_can_fail():
            '<img alt="3f2a9c0d4e5b6a7c8d9e" src="y.png">']
     assert undescribed_pictures("page.html", described) == []
     assert len(undescribed_pictures("page.html", "\n".join(bad))) == len(bad)
+
+
+KEYBOARD_PAGE = "chapters/04-stride-and-output-size"
+EXPLORER_KEYS = ["W", "H", "F", "F_h", "P", "S", "D"]  # the output-size explorer's sliders, in page order
+# The element that has the keyboard's focus: where it is, its value, and whether its focus shows.
+FOCUS_JS = """() => {
+    const e = document.activeElement, style = getComputedStyle(e);
+    return {key: e.getAttribute('data-key'), value: e.value, explorer: e.closest('.course-explorer') !== null,
+            outlined: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1,
+            shadowed: style.boxShadow !== 'none'};
+}"""
+DRAWING_JS = """() => { const root = document.querySelector('.course-explorer');
+    return root.querySelector('.cx-panels').innerHTML + root.querySelector('.cx-text').textContent; }"""
+
+
+def tab_to_next_control(page, limit: int = 300) -> dict:
+    """Press Tab until the focus is on an element of the explorer; the focus after the last press."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS_JS)
+        if focus["explorer"]:
+            return focus
+    return focus
+
+
+def test_an_explorer_works_by_keyboard_alone(site, phone_tab):
+    """Tab reaches every slider of chapter 4's explorer in turn, each shows its focus, and an
+    arrow key moves it and redraws the picture."""
+    base, _ = site
+    page = phone_tab
+    page.goto(base + KEYBOARD_PAGE + ".html", wait_until="load")
+    problems, reached = [], []
+    focus = tab_to_next_control(page)
+    for key in EXPLORER_KEYS:
+        reached.append(focus["key"])
+        if focus["key"] != key:
+            break
+        if not (focus["outlined"] or focus["shadowed"]):
+            problems.append(f"slider {key}: no visible focus")
+        before = page.evaluate(DRAWING_JS)
+        page.keyboard.press("ArrowRight")
+        moved = page.evaluate(FOCUS_JS)
+        if moved["value"] == focus["value"]:  # at its high end: step down instead
+            page.keyboard.press("ArrowLeft")
+            moved = page.evaluate(FOCUS_JS)
+        if moved["value"] == focus["value"]:
+            problems.append(f"slider {key}: the arrow keys do not move it from {focus['value']}")
+        elif page.evaluate(DRAWING_JS) == before:
+            problems.append(f"slider {key}: moved from {focus['value']} to {moved['value']}: no redraw")
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS_JS)
+    assert reached == EXPLORER_KEYS, f"Tab reached the explorer's controls {reached}, not {EXPLORER_KEYS}"
+    assert problems == []
+
+
+def test_the_focus_check_can_fail(tmp_path, phone_tab, chromium):
+    """A slider whose focus ring is styled away is caught."""
+    (tmp_path / "focus.html").write_text(
+        '<!DOCTYPE html><html lang="en"><body><div class="course-explorer">'
+        '<input type="range" data-key="W" style="outline: none"></div></body></html>'
+    )
+    with browser.serve(tmp_path) as base:
+        page, _ = browser.open_page(chromium, base, browser.PHONE)
+        page.goto(base + "focus.html", wait_until="load")
+        focus = tab_to_next_control(page, limit=3)
+        page.context.close()
+    assert focus["key"] == "W" and not (focus["outlined"] or focus["shadowed"])
