@@ -61,7 +61,7 @@ def undescribed_pictures(page: str, page_html: str) -> list[str]:
 
 
 def test_every_picture_says_what_it_shows(built_book):
-    """A notebook figure's description is its cell's ``mystnb: image: alt`` metadata (``course_alt``)."""
+    """A notebook figure's description is its cell's ``mystnb: image: alt`` metadata (``course_book.alt``)."""
     problems, pictures = [], 0
     for path in sorted(built_book.rglob("*.html")):
         page_html = path.read_text(encoding="utf-8")

@@ -19,6 +19,8 @@ import re
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from .metadata import extension_metadata
+
 SCRIPT = "course-players.js"
 PLAYER_CLASS = 'class="course-player"'
 _FRAME = re.compile(r'<img id="(_anim_img[0-9a-f]+)">')
@@ -56,10 +58,12 @@ def describe_players(app: Sphinx, doctree: nodes.document, docname: str) -> None
 
 
 def add_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if PLAYER_CLASS in context.get("body", ""):
+    """Load the script that keeps the frames' alt text in step on the pages that have a player."""
+    if doctree is not None and any(PLAYER_CLASS in raw.astext() for raw in doctree.findall(nodes.raw)):
         app.add_js_file(SCRIPT)
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", describe_players)
     app.connect("html-page-context", add_script)
+    return extension_metadata()

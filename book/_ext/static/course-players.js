@@ -1,4 +1,4 @@
-// The players' frames say which frame they show (book/_ext/course_alt.py writes the description):
+// The players' frames say which frame they show (book/_ext/course_book/alt.py writes the description):
 // whenever a player changes its picture, its alt text becomes "description, frame k of n".
 document.addEventListener("DOMContentLoaded", () => {
   for (const frame of document.querySelectorAll(".course-player img[data-course-alt]")) {
