@@ -79,13 +79,14 @@ AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")  # WCAG 2.0 and 2.1, lev
 # highlighted code is thousands of spans in a few colours, and contrast is most of axe's time: of
 # the spans that share a class, colour, weight and background, only the first is checked for it.
 AXE_JS = """async (tags) => {
-    const kinds = new Set();
+    const kinds = new Set(), same = [];  // all styles read first: a write between reads forces a restyle
     for (const span of document.querySelectorAll('div.highlight span')) {
         const style = getComputedStyle(span), box = getComputedStyle(span.closest('div.highlight'));
         const kind = [span.className, style.color, style.fontWeight, style.backgroundColor, box.backgroundColor]
             .join('|');
-        if (kinds.has(kind)) span.setAttribute('data-axe-same-colours', ''); else kinds.add(kind);
+        if (kinds.has(kind)) same.push(span); else kinds.add(kind);
     }
+    same.forEach(span => span.setAttribute('data-axe-same-colours', ''));
     axe.configure({rules: [{id: 'color-contrast', selector: '*:not([data-axe-same-colours])'}]});
     const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
     return {
