@@ -82,67 +82,92 @@ def test_the_alt_text_check_can_fail():
 
 
 KEYBOARD_PAGE = "chapters/04-stride-and-output-size"
-EXPLORER_KEYS = ["W", "H", "F", "F_h", "P", "S", "D"]  # the output-size explorer's sliders, in page order
-# The element that has the keyboard's focus: where it is, its value, and whether its focus shows.
-FOCUS_JS = """() => {
-    const e = document.activeElement, style = getComputedStyle(e);
-    return {key: e.getAttribute('data-key'), value: e.value, explorer: e.closest('.course-explorer') !== null,
+EXPLORER = ".course-explorer-cell"  # the box of every live explorer (course_book.explorer)
+# The explorer's controls in page order, named by their key (data-key), name or position.
+CONTROLS_JS = """sel => [...document.querySelector(sel).querySelectorAll('input, select, button, [tabindex]')]
+    .filter(e => !e.disabled && e.tabIndex >= 0).map((e, i) => e.getAttribute('data-key') || e.name || `#${i}`)"""
+# The element that has the keyboard's focus: which control it is, its value, whether its focus shows.
+FOCUS_JS = """sel => {
+    const e = document.activeElement, style = getComputedStyle(e), root = e.closest(sel);
+    const controls = root ? [...root.querySelectorAll('input, select, button, [tabindex]')]
+        .filter(c => !c.disabled && c.tabIndex >= 0) : [];
+    return {control: root ? e.getAttribute('data-key') || e.name || `#${controls.indexOf(e)}` : null,
+            type: e.type || e.tagName.toLowerCase(), value: e.value,
             outlined: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1,
             shadowed: style.boxShadow !== 'none'};
 }"""
-DRAWING_JS = """() => { const root = document.querySelector('.course-explorer');
-    return root.querySelector('.cx-panels').innerHTML + root.querySelector('.cx-text').textContent; }"""
+# What the explorer draws: its SVG pictures and canvases (not its controls nor their printed values).
+DRAWING_JS = """sel => [...document.querySelector(sel).querySelectorAll('svg, canvas')]
+    .map(e => e.tagName === 'CANVAS' ? e.toDataURL() : e.outerHTML).join('')"""
 
 
-def tab_to_next_control(page, limit: int = 300) -> dict:
-    """Press Tab until the focus is on an element of the explorer; the focus after the last press."""
+def tab_to_explorer(page, selector: str = EXPLORER, limit: int = 300) -> dict:
+    """Press Tab until the focus is on a control of the explorer; the focus after the last press."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        focus = page.evaluate(FOCUS_JS)
-        if focus["explorer"]:
+        focus = page.evaluate(FOCUS_JS, selector)
+        if focus["control"] is not None:
             return focus
     return focus
 
 
-def test_an_explorer_works_by_keyboard_alone(site, phone_tab):
-    """Tab reaches every slider of chapter 4's explorer in turn, each shows its focus, and an
-    arrow key moves it and redraws the picture."""
-    base, _ = site
-    page = phone_tab
-    page.goto(base + KEYBOARD_PAGE + ".html", wait_until="load")
+def press_to_change(page, focus: dict) -> dict:
+    """Change the focused control by keyboard (an arrow key, or Space for a box); the focus after."""
+    keys = {"checkbox": ["Space"], "button": ["Enter"]}.get(focus["type"], ["ArrowRight", "ArrowLeft"])
+    for key in keys:
+        page.keyboard.press(key)
+        moved = page.evaluate(FOCUS_JS, EXPLORER)
+        if moved["value"] != focus["value"] or focus["type"] in ("checkbox", "button"):
+            return moved
+    return moved
+
+
+def operate_by_keyboard(page) -> tuple[list[str], list[str], list[str]]:
+    """Tab through the explorer on ``page``, changing each control by keyboard: the controls it
+    has, those Tab reached in turn, and the problems (a focus not shown, a control that did not
+    move or did not redraw the picture)."""
+    controls = page.evaluate(CONTROLS_JS, EXPLORER)
     problems, reached = [], []
-    focus = tab_to_next_control(page)
-    for key in EXPLORER_KEYS:
-        reached.append(focus["key"])
-        if focus["key"] != key:
+    focus = tab_to_explorer(page)
+    for control in controls:
+        reached.append(focus["control"])
+        if focus["control"] != control:
             break
         if not (focus["outlined"] or focus["shadowed"]):
-            problems.append(f"slider {key}: no visible focus")
-        before = page.evaluate(DRAWING_JS)
-        page.keyboard.press("ArrowRight")
-        moved = page.evaluate(FOCUS_JS)
-        if moved["value"] == focus["value"]:  # at its high end: step down instead
-            page.keyboard.press("ArrowLeft")
-            moved = page.evaluate(FOCUS_JS)
-        if moved["value"] == focus["value"]:
-            problems.append(f"slider {key}: the arrow keys do not move it from {focus['value']}")
-        elif page.evaluate(DRAWING_JS) == before:
-            problems.append(f"slider {key}: moved from {focus['value']} to {moved['value']}: no redraw")
+            problems.append(f"{control}: no visible focus")
+        before = page.evaluate(DRAWING_JS, EXPLORER)
+        moved = press_to_change(page, focus)
+        if focus["type"] != "button" and moved["value"] == focus["value"]:
+            problems.append(f"{control}: the keyboard does not move it from {focus['value']}")
+        elif focus["type"] != "button" and page.evaluate(DRAWING_JS, EXPLORER) == before:
+            problems.append(f"{control}: moved from {focus['value']} to {moved['value']}: no redraw")
         page.keyboard.press("Tab")
-        focus = page.evaluate(FOCUS_JS)
-    assert reached == EXPLORER_KEYS, f"Tab reached the explorer's controls {reached}, not {EXPLORER_KEYS}"
+        focus = page.evaluate(FOCUS_JS, EXPLORER)
+    return controls, reached, problems
+
+
+def test_an_explorer_works_by_keyboard_alone(site, phone_tab):
+    """Tab reaches every control of chapter 4's explorer in turn, each shows its focus, and the
+    keyboard moves it and redraws the picture."""
+    base, _ = site
+    phone_tab.goto(base + KEYBOARD_PAGE + ".html", wait_until="load")
+    controls, reached, problems = operate_by_keyboard(phone_tab)
+    assert len(controls) >= 7, controls
+    assert reached == controls, f"Tab reached the explorer's controls {reached}, not {controls}"
     assert problems == []
 
 
-def test_the_focus_check_can_fail(tmp_path, phone_tab, chromium):
-    """A slider whose focus ring is styled away is caught."""
-    (tmp_path / "focus.html").write_text(
-        '<!DOCTYPE html><html lang="en"><body><div class="course-explorer">'
-        '<input type="range" data-key="W" style="outline: none"></div></body></html>'
+def test_the_keyboard_check_can_fail(tmp_path, chromium):
+    """A slider whose focus ring is styled away and whose moves redraw nothing, and a slider Tab skips."""
+    (tmp_path / "keys.html").write_text(
+        '<!DOCTYPE html><html lang="en"><body><div class="course-explorer-cell">'
+        '<input type="range" data-key="W" style="outline: none"><svg><rect width="5" height="5"/></svg>'
+        '<input type="range" data-key="H" tabindex="0" style="display: none"></div></body></html>'
     )
     with browser.serve(tmp_path) as base:
         page, _ = browser.open_page(chromium, base, browser.PHONE)
-        page.goto(base + "focus.html", wait_until="load")
-        focus = tab_to_next_control(page, limit=3)
+        page.goto(base + "keys.html", wait_until="load")
+        controls, reached, problems = operate_by_keyboard(page)
         page.context.close()
-    assert focus["key"] == "W" and not (focus["outlined"] or focus["shadowed"])
+    assert controls == ["W", "H"] and reached != controls
+    assert problems == ["W: no visible focus", "W: moved from 50 to 51: no redraw"]
