@@ -135,7 +135,8 @@ def raw_math(page: Page) -> list[str]:
 
 
 def operate_animations(page: Page) -> list[str]:
-    """Move every animation's slider and press its step button; return those that did not change."""
+    """Move every animation's slider and press its step button; return those that did not change,
+    or whose picture's alt text does not say which frame it shows."""
     dead = []
     players = page.locator("div.animation")
     for index in range(players.count()):
@@ -152,6 +153,9 @@ def operate_animations(page: Page) -> list[str]:
         after_button = image.get_attribute("src")
         if last == 0 or after_slider == before or after_button == after_slider:
             dead.append(f"animation {index}")
+        alt = image.get_attribute("alt") or ""
+        if not alt.endswith(f", frame 2 of {last + 1}"):  # the alt text follows the frame shown
+            dead.append(f"animation {index}: on frame 2 of {last + 1} its picture's alt text is {alt[-40:]!r}")
     return dead
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from axe_playwright_python.base import AXE_SCRIPT
+
 from tests import browser
 from tests.book_fixtures import ROOT
 
@@ -71,6 +73,44 @@ ICONS_JS = """() => [...document.querySelectorAll('*')].flatMap(e => ['::before'
 })).filter(([family, content]) => /Font Awesome|Course Icons/.test(family) && /[\\ue000-\\uf8ff]/.test(content))"""
 
 CLAIM_LABEL = "the notes say ✗"
+
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")  # WCAG 2.0 and 2.1, levels A and AA
+# axe-core (shipped by axe-playwright-python) on the whole page, every rule of those tags. Syntax-
+# highlighted code is thousands of spans in a few colours, and contrast is most of axe's time: of
+# the spans that share a class, colour, weight and background, only the first is checked for it.
+AXE_JS = """async (tags) => {
+    const kinds = new Set(), same = [];  // all styles read first: a write between reads forces a restyle
+    for (const span of document.querySelectorAll('div.highlight span')) {
+        const style = getComputedStyle(span), box = getComputedStyle(span.closest('div.highlight'));
+        const kind = [span.className, style.color, style.fontWeight, style.backgroundColor, box.backgroundColor]
+            .join('|');
+        if (kinds.has(kind)) same.push(span); else kinds.add(kind);
+    }
+    same.forEach(span => span.setAttribute('data-axe-same-colours', ''));
+    axe.configure({rules: [{id: 'color-contrast', selector: '*:not([data-axe-same-colours])'}]});
+    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+    return {
+        rules: result.passes.length + result.violations.length + result.incomplete.length + result.inapplicable.length,
+        violations: result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => ({
+            target: n.target.join(' '), html: n.html.slice(0, 200),
+            why: n.failureSummary.replace(/\\s+/g, ' ').slice(0, 300)}))})),
+    };
+}"""
+
+
+def run_axe(page) -> dict:
+    """axe-core's verdict on the loaded ``page`` for :data:`AXE_TAGS`: how many rules ran, and the violations."""
+    page.evaluate(AXE_SCRIPT)
+    return page.evaluate(AXE_JS, list(AXE_TAGS))
+
+
+def accessibility_violations(axe: dict) -> list[str]:
+    """One line per element that breaks a rule: the rule, its impact, the element and what is wrong."""
+    return [
+        f"{v['id']} ({v['impact']}: {v['help']}) at {node['target']}: {node['html']} — {node['why']}"
+        for v in axe["violations"]
+        for node in v["nodes"]
+    ]
 
 
 def measure_page(page, *, desktop: bool) -> dict:

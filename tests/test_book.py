@@ -47,8 +47,9 @@ def survey_pages(site, files: list[str]) -> dict[tuple[str, str], dict]:
 
     One browser context and tab per width, each page a fresh navigation; returns ``{(file, width): measured}``
     (see ``tests.page_checks.measure_page``), each with the page's ``visit`` (errors, requests
-    outside the book, missing files). With ``CONVLAB_SCREENSHOTS=1`` each page's screenshot is
-    saved under ``_build/screenshots`` for a person to look at (no test reads them).
+    outside the book, missing files), and at desktop width axe-core's verdict (``page_checks.run_axe``).
+    With ``CONVLAB_SCREENSHOTS=1`` each page's screenshot is saved under ``_build/screenshots``
+    for a person to look at (no test reads them).
     """
     base, chromium = site
     screenshots = bool(os.environ.get("CONVLAB_SCREENSHOTS"))
@@ -63,6 +64,10 @@ def survey_pages(site, files: list[str]) -> dict[tuple[str, str], dict]:
                 if screenshots:
                     page.screenshot(path=str(SCREENSHOTS / f"{file.replace('/', '-')}-{width}.png"))
                 survey[file, width] = page_checks.measure_page(page, desktop=width == "desktop") | {"visit": visit}
+            if width == "desktop":
+                # Outside the visit's record: axe-core fetches the style sheets' @imports itself and
+                # resolves them against the page, not the sheet (a 404 that is axe-core's, not the book's).
+                survey[file, width]["axe"] = page_checks.run_axe(page)
         context.close()
     return survey
 
@@ -156,6 +161,18 @@ class _EveryPage:
             for problem in page_checks.hidden_claim_labels(measured["claims"], WIDTHS[width]["width"])
         ]
         assert problems == []
+
+    def test_axe_core_finds_no_accessibility_violation(self, survey):
+        """WCAG 2.0 and 2.1, A and AA, on every page at desktop width (``page_checks.run_axe``)."""
+        ran = {file: m["axe"]["rules"] for (file, width), m in survey.items() if width == "desktop"}
+        assert {file: rules for file, rules in ran.items() if rules < 40} == {}, "axe-core ran too few rules"
+        problems = [
+            f"{file}: {problem}"
+            for (file, width), measured in survey.items()
+            if width == "desktop"
+            for problem in page_checks.accessibility_violations(measured["axe"])
+        ]
+        assert problems == [], "\n".join(problems)
 
     def test_every_icon_shown_is_in_the_cut_down_fonts(self, survey, built_book):
         assert sum(len(m["icons"]) for (_, width), m in survey.items() if width == "desktop") > 5 * len(self.files)

@@ -1,4 +1,4 @@
-"""The grid explorers in the HTML book (book/_ext/course_grid_explorer.py): on every page that
+"""The grid explorers in the HTML book (book/_ext/course_book/grid_explorer.py): on every page that
 has one, every setting of its controls draws the frame the built data holds and announces its
 sentence, every control changes the drawing, and the keyboard moves a slider. One visit per page,
 each explorer operated by one script evaluation (the whole page pass stays cheap)."""

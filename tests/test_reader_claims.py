@@ -1,4 +1,4 @@
-"""The notes' wrong claims, wherever the book quotes them: one style (``course_claims``), a visible
+"""The notes' wrong claims, wherever the book quotes them: one style (``course_book.claims``), a visible
 label, and a link to their entry on the errata page."""
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def test_the_claim_check_can_fail(tmp_path, where):
 
 
 def _build_claims(tmp_path: Path, body: str) -> tuple[str, str]:
-    """Build a one-page Sphinx project with ``course_claims``; return its HTML and its warnings."""
+    """Build a one-page Sphinx project with ``course_book.claims``; return its HTML and its warnings."""
     import io
     import sys
 
@@ -166,7 +166,7 @@ def _build_claims(tmp_path: Path, body: str) -> tuple[str, str]:
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
     source = tmp_path / "src"
     source.mkdir(parents=True)
-    (source / "conf.py").write_text("extensions = ['course_claims']\n")
+    (source / "conf.py").write_text("extensions = ['course_book.claims']\n")
     (source / "index.rst").write_text(
         ".. _errata-q6:\n\nQ6: the weights are shared across channels\n"
         "===========================================\n\nWrong.\n\n" + body

@@ -63,7 +63,7 @@ def test_the_error_rewriter_keeps_type_and_message_and_drops_paths():
     import sys
 
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    from course_errors import split_traceback, strip_build_paths
+    from course_book.errors import split_traceback, strip_build_paths
 
     traceback = (
         "-" * 75 + "\nRuntimeError                              Traceback (most recent call last)\n"

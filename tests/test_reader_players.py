@@ -18,15 +18,10 @@ def test_the_legibility_check_can_fail():
 
 
 def test_the_books_pictures_are_palette_pngs(built_book):
-    """The notebooks' PNG outputs are stored with a palette (``course_images``) unless that is not smaller."""
-    import sys
-
+    """The notebooks' PNG outputs are stored with a palette (``course_book.images``) unless that is not smaller."""
     from PIL import Image
 
-    from tests.book_fixtures import ROOT
-
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    from course_images import palette_png
+    from convlab.viz.png import palette_png
 
     pictures = sorted((built_book / "_images").glob("*.png"))
     assert len(pictures) > 20

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import io
 import re
 import tempfile
 from collections.abc import Callable, Iterator
@@ -27,7 +26,8 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.spines import Spine
 from matplotlib.text import Text
-from PIL import Image
+
+from convlab.viz.png import palette_png
 
 __all__ = ["FRAME_DPI", "MAX_FRAMES", "MIN_TEXT_PT", "PLAYER_WIDTH", "html_player", "legible", "live_widget"]
 
@@ -104,7 +104,7 @@ def html_player(
     text_px = smallest * fig.dpi / 72
     plt.close(fig)
     html = _ICON.sub(lambda m: _ICONS[m.group(1)], _CDN_LINK.sub("", html))
-    html = _PNG_DATA.sub(lambda m: "data:image/png;base64," + palette_png(m.group(0), colors), html)
+    html = _PNG_DATA.sub(lambda m: "data:image/png;base64," + _palette_frame(m.group(0), colors), html)
     html = f'<div class="course-player" data-min-text-px="{text_px:.1f}">\n{html}\n</div>'
     return HTML(_RANDOM_ID.sub(_player_id(_RANDOM_ID.sub("", html)), html))
 
@@ -156,16 +156,10 @@ def drawn_texts(artist: Artist) -> Iterator[Text]:
         yield from drawn_texts(child)
 
 
-def palette_png(encoded: str, colors: int = 256) -> str:
-    """A base64 PNG (as ``HTMLWriter`` writes it, lines continued with backslashes) as a palette PNG."""
+def _palette_frame(encoded: str, colors: int) -> str:
+    """A base64 PNG (as ``HTMLWriter`` writes it, lines continued with backslashes) as a base64 palette PNG."""
     data = base64.b64decode(re.sub(r"[\\\s]", "", encoded.partition(",")[2]))
-    image = Image.open(io.BytesIO(data))
-    if image.mode == "RGBA" and image.getextrema()[3][0] == 255:
-        image = image.convert("RGB")  # opaque: no alpha to keep
-    method = Image.Quantize.FASTOCTREE if image.mode == "RGBA" else Image.Quantize.MEDIANCUT
-    out = io.BytesIO()
-    image.quantize(colors=colors, method=method, dither=Image.Dither.NONE).save(out, format="PNG", optimize=True)
-    return base64.b64encode(out.getvalue()).decode("ascii")
+    return base64.b64encode(palette_png(data, colors)).decode("ascii")
 
 
 def _digest(text: str) -> str:

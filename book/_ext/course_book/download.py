@@ -12,12 +12,17 @@ using it.
 from __future__ import annotations
 
 import html
+import posixpath
 import zipfile
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 
+from .metadata import extension_metadata
+
 ARCHIVE = "convolution-from-the-notes.zip"
+SETUP_PAGE = "book/setup"  # the page that walks through using the archive
 FOLDER = "convolution-from-the-notes"  # the archive unpacks into this one folder
 FILES = ("README.md", "requirements.txt", "pyproject.toml")
 TREES = {"convlab": "*.py", "chapters": "*.ipynb", "exercises": "*.ipynb", "solutions": "*.ipynb"}
@@ -53,24 +58,35 @@ def make_archive(app: Sphinx) -> None:
     app.course_archive_bytes = write_archive(Path(app.srcdir), Path(app.outdir) / ARCHIVE)
 
 
-def banner(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Put a link to the archive and to the set-up page at the top of every notebook page."""
-    if doctree is None or "body" not in context or not str(app.env.doc2path(pagename)).endswith(".ipynb"):
-        return
-    pathto = context["pathto"]
+def banner(app: Sphinx, docname: str) -> nodes.paragraph:
+    """The note that links the archive and the set-up page, for the page of ``docname``."""
     megabytes = getattr(app, "course_archive_bytes", 0) / 1e6
-    note = (
-        '<p class="course-download-banner">To run this notebook you need the course\'s <code>convlab</code> '
-        f'package too: <a class="course-download" href="{html.escape(pathto(ARCHIVE, 1))}" download>download '
-        f"the course</a> (zip, {megabytes:.1f} MB: every notebook, the package, the grader) and follow "
-        f'<a href="{html.escape(pathto("book/setup"))}">Set-up</a>.</p>\n'
-    )
-    body = context["body"]
-    title_end = body.find("</h1>")
-    at = title_end + len("</h1>") if title_end >= 0 else 0
-    context["body"] = body[:at] + "\n" + note + body[at:]
+    archive = posixpath.relpath(ARCHIVE, posixpath.dirname(docname) or ".")
+    note = nodes.paragraph(classes=["course-download-banner"])
+    note += nodes.Text("To run this notebook you need the course's ")
+    note += nodes.literal("convlab", "convlab")
+    note += nodes.Text(" package too: ")
+    # raw, for the ``download`` attribute that docutils' references do not have
+    link = f'<a class="course-download" href="{html.escape(archive)}" download>download the course</a>'
+    note += nodes.raw("", link, format="html")
+    note += nodes.Text(f" (zip, {megabytes:.1f} MB: every notebook, the package, the grader) and follow ")
+    note += nodes.reference("", "Set-up", internal=True, refuri=app.builder.get_relative_uri(docname, SETUP_PAGE))
+    note += nodes.Text(".")
+    return note
 
 
-def setup(app: Sphinx) -> None:
+def add_banner(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Put :func:`banner` under the title of every notebook page."""
+    if app.builder.format != "html" or not str(app.env.doc2path(docname)).endswith(".ipynb"):
+        return
+    title = next(doctree.findall(nodes.title), None)
+    if title is None:
+        doctree.insert(0, banner(app, docname))
+    else:
+        title.parent.insert(title.parent.index(title) + 1, banner(app, docname))
+
+
+def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", make_archive)
-    app.connect("html-page-context", banner)
+    app.connect("doctree-resolved", add_banner)
+    return extension_metadata()

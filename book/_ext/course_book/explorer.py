@@ -24,6 +24,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .metadata import extension_metadata
+
 logger = logging.getLogger(__name__)
 
 
@@ -101,7 +103,8 @@ def add_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, do
             app.add_js_file(explorer.script)
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", write_data)
     app.connect("doctree-resolved", live_explorers)
     app.connect("html-page-context", add_scripts)
+    return extension_metadata()

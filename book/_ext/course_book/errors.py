@@ -16,6 +16,8 @@ import re
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from .metadata import extension_metadata
+
 # ".../lib/python3.11/site-packages/torch/x.py" -> "torch/x.py"; likewise the standard library.
 _LIBRARY_PATH = re.compile(r"(?:/[^\s/:,'\"]+)+/(?:site-packages|dist-packages|lib/python3\.\d+)/")
 # A kernel's own cell files ("/tmp/ipykernel_12/3456.py") and any other temporary or home path.
@@ -76,5 +78,6 @@ def readable_errors(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 block.rawsource = cleaned
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", readable_errors)
+    return extension_metadata()

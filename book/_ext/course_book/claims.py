@@ -25,6 +25,8 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import split_explicit_title
 
+from .metadata import extension_metadata
+
 LABEL = "the notes say ✗"
 ERRATA_PREFIX = "errata-"
 
@@ -82,6 +84,7 @@ class NotesClaim(SphinxDirective):
         return [box]
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict:
     app.add_role("notes-claim", notes_claim_role)
     app.add_directive("notes-claim", NotesClaim)
+    return extension_metadata()

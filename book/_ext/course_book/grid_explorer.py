@@ -20,6 +20,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .metadata import extension_metadata
+
 logger = logging.getLogger(__name__)
 METADATA_KEY = "html_grid_explorer"
 CSS_CLASS = "course-grid-explorer"
@@ -72,6 +74,7 @@ def add_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, do
         app.add_js_file(SCRIPT)
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", live_explorers)
     app.connect("html-page-context", add_scripts)
+    return extension_metadata()
