@@ -101,6 +101,20 @@ def test_exercise_pages_link_back_to_their_chapter(path):
     assert all(f"{{ref}}`chapter-{chapter}`" in first for chapter in sharing)
 
 
+def test_every_exercise_heading_reads_exercise_number_dot_title():
+    """One form, "Exercise N.k · Title", so that the table of contents finds an exercise by topic."""
+    headings = [
+        line
+        for path in notebooks.course_notebooks(ROOT / "solutions")
+        for cell in notebooks.read(path).cells
+        if cell.cell_type == "markdown"
+        for line in notebooks.source(cell).splitlines()
+        if line.startswith("## Exercise")
+    ]
+    assert len(headings) > 40
+    assert [h for h in headings if not re.fullmatch(r"## Exercise \d+\.\d+ · \S.*", h)] == []
+
+
 @pytest.mark.parametrize("path", notebooks.course_notebooks(ROOT / "chapters"), ids=lambda p: p.name)
 def test_live_widgets_stay_out_of_the_html(path):
     """A live ipywidgets cell is a dead control in the book: it must be removed there."""
