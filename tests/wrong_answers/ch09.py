@@ -30,7 +30,7 @@ WRONG_ANSWERS = {
          "depend on the image size")],
     # forgot to clear the gradients
     "9.3": [('''def train_step(model, optimizer, images, labels):
-    loss = F.cross_entropy(model(images), labels)
+    loss = nnf.cross_entropy(model(images), labels)
     loss.backward()
     optimizer.step()
     return loss.item()
@@ -41,7 +41,7 @@ WRONG_ANSWERS = {
     layer = nn.Conv2d(1, 1, kernel_size=3, bias=False)
     optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)
     for _ in range(300):
-        loss = F.mse_loss(layer(inputs), outputs)
+        loss = nnf.mse_loss(layer(inputs), outputs)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
