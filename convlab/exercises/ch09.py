@@ -333,11 +333,12 @@ def _check_learn_kernel(learn_kernel):
 
 
 def _compare_kernel(learned, kernel: torch.Tensor, data: str) -> None:
-    learned = expect_tensor(learned, f"learn_kernel on {data}", hint="return weight[0, 0].detach()")
-    if learned.numel() == 9:
-        learned = learned.reshape(3, 3)
+    expect(not (isinstance(learned, torch.Tensor) and learned.requires_grad),
+           f"learn_kernel on {data} returned a tensor that still tracks gradients",
+           hint="the answer is the learned values as plain data, cut loose from the layer's autograd graph")
+    learned = expect_tensor(learned, f"learn_kernel on {data}", hint="the kernel as a 3 × 3 tensor")
     expect(tuple(learned.shape) == (3, 3), f"learn_kernel on {data} returned shape "
-           f"{tuple(learned.shape)}, not 3 × 3", hint="return weight[0, 0].detach()")
+           f"{tuple(learned.shape)}, not 3 × 3", hint="the layer's weight has two channel axes before the 3 × 3")
     expect(bool(torch.isfinite(learned).all()), f"the kernel learned on {data} has inf or nan entries",
            hint="the learning rate is too large: the steps overshoot and grow")
     error = (learned - kernel).abs().max().item()
