@@ -9,6 +9,7 @@ pass of tests/test_book.py measures every page once per width with :func:`measur
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from axe_playwright_python.base import AXE_SCRIPT
@@ -72,7 +73,18 @@ ICONS_JS = """() => [...document.querySelectorAll('*')].flatMap(e => ['::before'
     return [style.fontFamily, style.content, style.fontWeight];
 })).filter(([family, content]) => /Font Awesome|Course Icons/.test(family) && /[\\ue000-\\uf8ff]/.test(content))"""
 
+# The reader's text: how long the article is as shown, its prose outside code, and each formula's text.
+TEXT_JS = """() => {
+    const article = document.querySelector('article') || document.body;
+    const prose = article.cloneNode(true);
+    prose.querySelectorAll('pre, code, .highlight, script, style, math').forEach(e => e.remove());
+    return {length: article.innerText.length, prose: prose.textContent,
+            math: [...article.querySelectorAll('math')].map(m => m.textContent)};
+}"""
+
 CLAIM_LABEL = "the notes say ✗"
+CHAPTER_TEXT_LIMIT = 30_000  # characters of text (the article's innerText) on one chapter page
+LITERAL_ESCAPE = re.compile(r"\\[^\s]")  # a backslash and what it was meant to escape, e.g. \_
 
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")  # WCAG 2.0 and 2.1, levels A and AA
 # axe-core (shipped by axe-playwright-python) on the whole page, every rule of those tags. Syntax-
@@ -125,6 +137,7 @@ def measure_page(page, *, desktop: bool) -> dict:
     if desktop:
         measured |= {"weight": browser.page_weight(page), "raw_math": browser.raw_math(page)}
         measured |= {"icons": page.evaluate(ICONS_JS), "dead_players": browser.operate_animations(page)}
+        measured |= {"text": page.evaluate(TEXT_JS)}
     return measured
 
 
@@ -209,3 +222,21 @@ def _cmap(font: Path) -> set[int]:
 
         _cmaps[font] = set(TTFont(font).getBestCmap())
     return _cmaps[font]
+
+
+def literal_escapes(text: dict) -> list[str]:
+    """Backslash escapes a reader sees as typed (``output\\_padding`` in a formula, ``\\{`` in prose),
+    with a little context; code is left out, where a backslash is the reader's to type."""
+    found = [("prose", text["prose"])] + [("formula", formula) for formula in text["math"]]
+    return [
+        f"{where}: …{source[max(0, m.start() - 20):m.end() + 20]}…"
+        for where, source in found
+        for m in LITERAL_ESCAPE.finditer(source)
+    ]
+
+
+def overlong_chapter(file: str, text: dict, limit: int = CHAPTER_TEXT_LIMIT) -> list[str]:
+    """A chapter page whose text (the article's innerText, outputs included) is over ``limit`` characters."""
+    if not file.startswith("chapters/") or text["length"] <= limit:
+        return []
+    return [f"{file}: {text['length']:,} characters of text, over {limit:,}: split the chapter"]

@@ -174,6 +174,22 @@ class _EveryPage:
         ]
         assert problems == [], "\n".join(problems)
 
+    def test_no_literal_backslash_escape(self, survey):
+        """A backslash typed to escape something (``\\_`` in a formula) never reaches the reader."""
+        assert all(d["text"]["math"] or d["text"]["prose"] for (_, w), d in survey.items() if w == "desktop")
+        problems = [
+            f"{file}: {problem}"
+            for (file, width), measured in survey.items()
+            if width == "desktop"
+            for problem in page_checks.literal_escapes(measured["text"])
+        ]
+        assert problems == []
+
+    def test_no_chapter_page_is_too_long_to_read(self, survey):
+        lengths = {file: d["text"]["length"] for (file, w), d in survey.items() if w == "desktop"}
+        print("characters of text:", lengths)
+        assert [p for file, n in lengths.items() for p in page_checks.overlong_chapter(file, {"length": n})] == []
+
     def test_every_icon_shown_is_in_the_cut_down_fonts(self, survey, built_book):
         assert sum(len(m["icons"]) for (_, width), m in survey.items() if width == "desktop") > 5 * len(self.files)
         missing = [
@@ -239,3 +255,22 @@ def test_the_browser_checks_can_fail(tmp_path, chromium):
         assert browser.horizontal_overflow(page) > 0
         assert browser.page_weight(page) > 0
         page.context.close()
+
+
+def test_the_text_checks_can_fail(tmp_path, chromium):
+    """A chapter page too long to read, with escapes typed in a formula and in prose: each is caught."""
+    long = "<p>" + "word " * 6_100 + "</p>"
+    (tmp_path / "bad.html").write_text(
+        "<html><body><article><p>Set \\{padding\\} and <code>x\\n</code> (code may).</p>"
+        f"<math><mtext>output\\_padding</mtext></math>{long}</article></body></html>"
+    )
+    with browser.serve(tmp_path) as base:
+        page, _ = browser.open_page(chromium, base, browser.DESKTOP)
+        page.goto(base + "bad.html", wait_until="load")
+        text = page.evaluate(page_checks.TEXT_JS)
+        page.context.close()
+    escapes = page_checks.literal_escapes(text)
+    assert len(escapes) == 3 and escapes[0].startswith("prose") and escapes[-1].startswith("formula"), escapes
+    assert "output\\_padding" in escapes[-1]
+    assert page_checks.overlong_chapter("chapters/99-bad", text) != []
+    assert page_checks.overlong_chapter("book/bad", text) == []  # the limit is for chapter pages

@@ -78,6 +78,31 @@ def test_the_error_rewriter_keeps_type_and_message_and_drops_paths():
     assert build_paths_in(frames) == [] and "/srv" not in frames
 
 
+def test_a_page_folds_the_same_library_frames_once():
+    """Two errors of a page that go down the same library frames: only the first folds them."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from course_errors import readable_errors
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    def traceback(cell: int, frame: str) -> nodes.literal_block:
+        text = (
+            "-" * 75 + "\nRuntimeError                              Traceback (most recent call last)\n"
+            f"Cell In[{cell}], line 1\n----> 1 conv(x)\n\n{frame}\n\nRuntimeError: wrong channels"
+        )
+        return nodes.literal_block(text, text, classes=["output", "traceback"])
+
+    conv = "File /v/lib/python3.11/site-packages/torch/nn/modules/conv.py:560, in Conv2d._conv_forward()"
+    document = new_document("page", get_default_settings(Parser))
+    document += [traceback(3, conv), traceback(4, conv), traceback(5, conv.replace("560", "548"))]
+    readable_errors(None, document, "page")
+    folded = [len(list(box.findall(nodes.raw))) > 0 for box in document.findall(nodes.container)]
+    assert folded == [True, False, True]
+    assert "the same library frames" in document.children[1].astext()
+
+
 def notebook_pages() -> list[str]:
     return [f for f in toc_files() if (ROOT / f"{f}.ipynb").is_file()]
 

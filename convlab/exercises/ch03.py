@@ -8,8 +8,8 @@ import torch
 import torch.nn.functional as nnf
 
 from convlab.coverage import coverage_map
-from convlab.exercises.checking import CheckFailed, exercise
-from convlab.exercises.expect import expect_function, expect_integer
+from convlab.exercises.checking import CheckFailed, exercise, secret
+from convlab.exercises.expect import expect, expect_function, expect_integer
 from convlab.exercises.rules import Rule
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -87,8 +87,8 @@ def _pad(row: torch.Tensor, padding: int, mode: str) -> torch.Tensor:
     return nnf.pad(row[None, None].double(), (padding, padding), mode=torch_mode)[0, 0]
 
 
-@exercise("3.3", answers=["pad_row"])
-def _check_pad_row(pad_row):
+@exercise("3.3", answers=["pad_row", "constant_modes"])
+def _check_pad_row(pad_row, constant_modes):
     def mistakes(row, p, mode):
         row = row.double()
         edge = torch.cat([row[:p].flip(0), row, row[-p:].flip(0)]) if p else row  # numpy's "symmetric"
@@ -116,6 +116,28 @@ def _check_pad_row(pad_row):
                     describe=lambda row, p, mode: f"pad_row({row.tolist()}, {p}, {mode!r})",
                     hint="zeros adds 0s; reflect mirrors about the edge pixel (not repeating it); replicate repeats "
                          "the edge pixel; circular wraps the row around")
+    _check_constant_modes(constant_modes)
+
+
+_KEEP_CONSTANT = frozenset({"reflect", "replicate", "circular"})  # they only copy pixels of the row
+
+
+def _check_constant_modes(constant_modes) -> None:
+    """The answer to 3.3's question: which modes keep a constant image constant under a blur?"""
+    if not isinstance(constant_modes, list | tuple | set) or not all(isinstance(m, str) for m in constant_modes):
+        raise CheckFailed("constant_modes should be a list of mode names, such as ['zeros']", got=constant_modes)
+    unknown = sorted(set(constant_modes) - set(PADDING_MODES))
+    expect(not unknown, f"constant_modes names {unknown}, which is not a padding mode",
+           hint="the modes are 'zeros', 'reflect', 'replicate' and 'circular'")
+    if set(constant_modes) == _KEEP_CONSTANT:
+        return
+    secret(sorted(_KEEP_CONSTANT))
+    if "zeros" in constant_modes:
+        raise CheckFailed("constant_modes is not right: it includes a mode that brings in a value the image "
+                          "does not have", hint="pad a constant row with your pad_row: is every border value the "
+                                                "row's value?")
+    raise CheckFailed("constant_modes is not right: it leaves out a mode whose border is made of the row's own "
+                      "pixels", hint="pad a constant row with your pad_row in each mode and look at the borders")
 
 
 def _same(kernel_size: int, dilation: int) -> tuple[int, int]:

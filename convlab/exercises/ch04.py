@@ -113,7 +113,8 @@ def _check_smallest_missing_stride(smallest_missing_stride):
     expect_function(smallest_missing_stride, "smallest_missing_stride", public, hidden, _missing_stride,
                     mistakes=mistakes, convert=_int_or_none,
                     signature="def smallest_missing_stride(size, kernel_size, padding=0, dilation=1):",
-                    hint="try every stride from 1 up and look for a real pixel no window covers")
+                    hint="a real pixel goes unread in three ways: a gap between windows, the floor dropping the last "
+                         "pixels, and the holes of a dilated kernel; padding pixels do not count")
 
 
 def _shape_after(conv_args: dict, in_shape: tuple[int, ...]) -> tuple[int, ...]:

@@ -164,7 +164,8 @@ def _check_pool_out(pool_out):
             hint = ("ceil_mode rounds up, but PyTorch then drops a last window that would start in the "
                     "right-hand padding or past the input")
         elif ceil and got == room // s + 1:
-            hint = "ceil_mode=True rounds the division up, keeping a last partial window"
+            hint = ("with ceil_mode=True two rules meet: the division is rounded up, and a last window is kept "
+                    "when it starts inside the input or its left padding; check both, with the padding")
         elif p and got in (-(-(size - k) // s) + 1, (size - k) // s + 1):
             hint = "padding adds P pixels on each side: 2P in all"
         else:
@@ -238,7 +239,7 @@ def _lenet_like() -> nn.Sequential:
 
 _STAGES = ("Conv2d(1, 6, 5, padding=2)", "MaxPool2d(2)", "Conv2d(6, 16, 5)", "MaxPool2d(2, ceil_mode=True)")
 _STAGE_HINTS = (
-    "a 5×5 kernel with padding 2 keeps the size",
+    "how many pixels does a 5×5 kernel eat per axis, and how many does this padding give back?",
     "MaxPool2d(2) has stride 2 and rounds down: an odd size loses its last row and column",
     "a 5×5 kernel without padding removes 4 pixels per axis",
     "ceil_mode=True rounds up: an odd size keeps a last, partial window",
@@ -319,12 +320,13 @@ def _check_avg_pool_conv(avg_pool_conv):
         secret(want)
         if got.shape != want.shape:
             raise CheckFailed(f"{what} gives shape {tuple(got.shape)}, not nn.AvgPool2d({k})'s",
-                              hint="nn.AvgPool2d(k) moves its window by k: stride=k, no padding")
+                              hint="nn.AvgPool2d(k)'s windows tile the input without padding: "
+                                   "compare your stride and padding")
         if channels > 1 and moved[:, 1:].abs().max() > 1e-6:
             raise CheckFailed(f"{what}: changing input channel 0 changes other output channels",
-                              hint="pooling acts on each channel alone: groups=channels")
+                              hint="pooling acts on each channel alone, but this convolution mixes the channels")
         if from_zero.abs().max() > 1e-6:
             raise CheckFailed(f"{what} turns an all-zero input into a non-zero output",
-                              hint="the average of zeros is 0: no bias (bias=False)")
+                              hint="the average of zeros is 0, but this layer adds something to it")
         raise CheckFailed(f"{what} differs from nn.AvgPool2d({k}) by up to {(got - want).abs().max().item():.3g}",
                           hint="every weight of a k×k mean is the same number; what must the k² of them sum to?")

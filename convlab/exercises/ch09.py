@@ -31,13 +31,13 @@ _one_thread = one_cpu_thread()  # a decorator: the learner's training loops run 
 _LENET5_INPUT = (2, 1, 28, 28)
 _LENET5_PARAMS = 61_706  # stated in the exercise: the learner checks against it too
 _STAGES = (  # (kind, name in messages, hint when its output or parameters are off)
-    ("conv", "the first convolution", "6 kernels of 5×5 over 1 channel; padding 2 keeps 28×28"),
+    ("conv", "the first convolution", "a 5×5 kernel eats border pixels: how much padding gives them back?"),
     ("pool", "the first pooling layer", "2×2 max pooling (stride 2) halves each side"),
-    ("conv", "the second convolution", "16 kernels of 5×5 over 6 channels, no padding: each side loses 4"),
+    ("conv", "the second convolution", "no padding here: how many pixels does a 5×5 kernel eat per axis?"),
     ("pool", "the second pooling layer", "2×2 max pooling again"),
     ("linear", "the first linear layer", "its inputs are the flattened volume: channels × height × width"),
-    ("linear", "the second linear layer", "120 inputs, 84 outputs"),
-    ("linear", "the last linear layer", "84 inputs, one output per class"),
+    ("linear", "the second linear layer", "its sizes are in the exercise; it reads what the layer before gives"),
+    ("linear", "the last linear layer", "it reads the layer before and gives one score per class"),
 )
 _ACTIVATED = {0, 2, 4, 5}  # stages followed by a ReLU
 
@@ -102,7 +102,7 @@ def _check_lenet5(lenet5):
                hint="follow the order conv, ReLU, pool, conv, ReLU, pool, flatten, linear, …")
         if kind == "pool":
             expect(isinstance(layer, nn.MaxPool2d), f"{name} (your layer {index}) should be max pooling, not "
-                   f"{type(layer).__name__}", hint="nn.MaxPool2d(2)")
+                   f"{type(layer).__name__}", hint="the spec asks for max pooling here, not another kind of layer")
         shape = tuple(x.shape[1:])
         expect(shape == want_shape, f"{name} (your layer {index}) outputs {shape} per image: not what the spec gives",
                hint=hint, answer=want_shape)
@@ -269,25 +269,28 @@ def _check_steps(train_step, problem, lr: float, suffix: str) -> None:
     for _ in range(20):
         losses.append(train_step(model, optimizer, images, labels))
     expect(losses[-1] < losses[0], f"the loss does not decrease over 23 steps on one small batch{suffix}",
-           hint="step against the gradient: optimizer.step(), not a manual update with the wrong sign")
+           hint="the loss should fall: does your update go against the gradient?")
 
 
 def _check_one_step(got, call: str, model, before, twin, stale, right_loss: float) -> None:
     if isinstance(got, torch.Tensor):
         raise CheckFailed("train_step should return a Python float, not a tensor",
-                          hint="loss.item(): a tensor would keep the whole graph of the step alive")
+                          hint="a tensor keeps the whole graph of the step alive: turn the 0-d loss "
+                               "into a Python number")
     expect(isinstance(got, float), f"train_step should return the loss as a float, got {type(got).__name__}")
     if _same_weights(model, before):
         raise CheckFailed(f"{call} of train_step did not change the weights",
-                          hint="optimizer.step() applies the update")
+                          hint="backward() only computes gradients; nothing has applied them to the weights yet")
     if not _same_weights(model, twin):
         if _same_weights(model, stale):
             raise CheckFailed(f"{call}: the update used gradients left over from before",
-                              hint="optimizer.zero_grad() before loss.backward(): backward adds to .grad")
+                              hint="backward() adds to each .grad, so the gradients of the previous "
+                                   "step are still there")
         raise CheckFailed(f"{call}: the weights after the update are not those of one step on this batch",
-                          hint="forward, F.cross_entropy(scores, labels) (the mean), zero_grad, backward, step")
+                          hint="one step is: scores, the mean cross-entropy, clear the old gradients, "
+                               "backward, update — in that order")
     expect(abs(got - right_loss) < 1e-9, f"{call} returned {got:.4g}: not the loss of the batch before the "
-           "update", hint="return loss.item() of the loss you called backward() on")
+           "update", hint="the loss to return is the one of this batch, computed before the update")
 
 
 # ---------------------------------------------------------------------------------------
@@ -317,11 +320,12 @@ def _check_learn_kernel(learn_kernel):
 
 
 def _compare_kernel(learned, kernel: torch.Tensor, data: str) -> None:
-    learned = expect_tensor(learned, f"learn_kernel on {data}", hint="return weight[0, 0].detach()")
-    if learned.numel() == 9:
-        learned = learned.reshape(3, 3)
+    expect(not (isinstance(learned, torch.Tensor) and learned.requires_grad),
+           f"learn_kernel on {data} returned a tensor that still tracks gradients",
+           hint="the answer is the learned values as plain data, cut loose from the layer's autograd graph")
+    learned = expect_tensor(learned, f"learn_kernel on {data}", hint="the kernel as a 3 × 3 tensor")
     expect(tuple(learned.shape) == (3, 3), f"learn_kernel on {data} returned shape "
-           f"{tuple(learned.shape)}, not 3 × 3", hint="return weight[0, 0].detach()")
+           f"{tuple(learned.shape)}, not 3 × 3", hint="the layer's weight has two channel axes before the 3 × 3")
     expect(bool(torch.isfinite(learned).all()), f"the kernel learned on {data} has inf or nan entries",
            hint="the learning rate is too large: the steps overshoot and grow")
     error = (learned - kernel).abs().max().item()
@@ -329,7 +333,7 @@ def _compare_kernel(learned, kernel: torch.Tensor, data: str) -> None:
         flipped = (learned - kernel.flip(0, 1)).abs().max().item()
         if flipped < 0.01:
             raise CheckFailed(f"the kernel learned on {data} is the hidden one rotated by 180°",
-                              hint="nn.Conv2d and F.conv2d slide the kernel without flipping it "
+                              hint="nn.Conv2d and nnf.conv2d slide the kernel without flipping it "
                                    "(cross-correlation)")
         raise CheckFailed(f"the kernel learned on {data} is off by up to {error:.2g}",
                           hint="the outputs were made with no padding and no bias; run more steps, or a larger "

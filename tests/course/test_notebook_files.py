@@ -13,10 +13,15 @@ FOLDERS = {"chapters": "chapter", "solutions": "solutions", "exercises": "exerci
 ALL = [path for folder in FOLDERS for path in notebooks.course_notebooks(ROOT / folder)]
 
 
+# A chapter page without an exercise notebook of its own, and the chapter whose exercises it shares.
+SHARED_EXERCISES = {"11": "10"}
+
+
 def test_the_same_notebooks_in_every_folder():
     names = {folder: [p.name for p in notebooks.course_notebooks(ROOT / folder)] for folder in FOLDERS}
-    assert names["chapters"] == names["solutions"] == names["exercises"]
-    assert [name[:2] for name in names["chapters"]] == [f"{n:02d}" for n in range(1, 11)]
+    assert names["solutions"] == names["exercises"]
+    assert [n for n in names["chapters"] if n[:2] not in SHARED_EXERCISES] == names["solutions"]
+    assert [name[:2] for name in names["chapters"]] == [f"{n:02d}" for n in range(1, 12)]
     stray = [
         p.name
         for folder in FOLDERS
@@ -79,7 +84,7 @@ def test_cross_references_use_labels_not_paths():
 @pytest.mark.parametrize("path", notebooks.course_notebooks(ROOT / "chapters"), ids=lambda p: p.name)
 def test_chapter_links_glossary_and_its_exercises(path):
     cells = [notebooks.source(c) for c in notebooks.read(path).cells if c.cell_type == "markdown"]
-    number = path.name[:2]
+    number = SHARED_EXERCISES.get(path.name[:2], path.name[:2])
     assert "{term}`" in "".join(cells), "a chapter links the notes' terms to the glossary"
     assert f"{{ref}}`exercises-{number}`" in cells[-1], "the last cell links to the chapter's exercises"
 
@@ -92,6 +97,22 @@ def test_chapter_links_glossary_and_its_exercises(path):
 def test_exercise_pages_link_back_to_their_chapter(path):
     first = notebooks.source(notebooks.read(path).cells[0])
     assert f"{{ref}}`chapter-{path.name[:2]}`" in first
+    sharing = [chapter for chapter, owner in SHARED_EXERCISES.items() if owner == path.name[:2]]
+    assert all(f"{{ref}}`chapter-{chapter}`" in first for chapter in sharing)
+
+
+def test_every_exercise_heading_reads_exercise_number_dot_title():
+    """One form, "Exercise N.k · Title", so that the table of contents finds an exercise by topic."""
+    headings = [
+        line
+        for path in notebooks.course_notebooks(ROOT / "solutions")
+        for cell in notebooks.read(path).cells
+        if cell.cell_type == "markdown"
+        for line in notebooks.source(cell).splitlines()
+        if line.startswith("## Exercise")
+    ]
+    assert len(headings) > 40
+    assert [h for h in headings if not re.fullmatch(r"## Exercise \d+\.\d+ · \S.*", h)] == []
 
 
 @pytest.mark.parametrize("path", notebooks.course_notebooks(ROOT / "chapters"), ids=lambda p: p.name)

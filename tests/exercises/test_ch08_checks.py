@@ -37,7 +37,7 @@ MISTAKES = [
      "other kind of pooling"),
     ("8.2", 'def pool_out(size, kernel_size, stride, padding=0, ceil_mode=False):\n'
             '    return (size + 2 * padding - kernel_size) // stride + 1\n',
-     "rounds the division up"),
+     "the division is rounded up"),
     ("8.2", 'def pool_out(size, kernel_size, stride, padding=0, ceil_mode=False):\n'
             '    room = size - kernel_size  # padding forgotten\n'
             '    return (math.ceil(room / stride) if ceil_mode else room // stride) + 1\n',
@@ -70,19 +70,19 @@ MISTAKES = [
     ("8.4", 'def stack_shapes(size):\n'
             '    c1 = size - 4; p1 = c1 // 2; c2 = p1 - 4; p2 = math.ceil(c2 / 2)\n'
             '    return [(6, c1, c1), (6, p1, p1), (16, c2, c2), (16, p2, p2)]\n',
-     "padding 2 keeps the size"),
+     "how many does this padding give back"),
     ("8.4", 'def stack_shapes(size):\n'
             '    m = nn.Conv2d(1, 6, 5, padding=2)\n'
             '    return [tuple(m(torch.zeros(1, 1, size, size)).shape[1:])] * 4\n',
      "not from running the layers"),
     ("8.5", 'def avg_pool_conv(channels, kernel_size):\n'
             '    return nn.Conv2d(channels, channels, kernel_size, stride=kernel_size, groups=channels)\n',
-     "no bias"),
+     "adds something to it"),
     ("8.5", 'def avg_pool_conv(channels, kernel_size):\n'
             '    conv = nn.Conv2d(channels, channels, kernel_size, groups=channels, bias=False)\n'
             '    nn.init.constant_(conv.weight, 1 / kernel_size**2)\n'
             '    return conv\n',
-     "stride=k"),
+     "compare your stride and padding"),
     ("8.5", 'def avg_pool_conv(channels, kernel_size):\n'
             '    conv = nn.Conv2d(channels, channels, kernel_size, stride=kernel_size, groups=channels, bias=False)\n'
             '    nn.init.constant_(conv.weight, 1 / kernel_size)\n'

@@ -187,9 +187,10 @@ def test_copied_public_results_fail_the_hidden_cases(name, exercise_id, monkeypa
         pytest.skip(NOTHING_TO_COPY[exercise_id])
     answers = get_exercise(exercise_id).answers
     space = dict(_solved(name))
-    if not all(inspect.isfunction(space[answer]) for answer in answers):
+    functions = [answer for answer in answers if inspect.isfunction(space[answer])]
+    if not functions:
         pytest.skip("not a function answer: its hidden-case defence is asking it as a function")
-    copiers = {answer: Copier(space[answer]) for answer in answers}
+    copiers = {answer: Copier(space[answer]) for answer in functions}
     space.update(copiers)
     monkeypatch.delenv(HIDDEN_CASES_VARIABLE, raising=False)
     assert run_check(exercise_id, space).status == "passed"  # it learnt the notebook's cases

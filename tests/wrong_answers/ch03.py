@@ -40,6 +40,9 @@ WRONG_ANSWERS = {
         left, right = row[:p], row[-p:]
     return torch.cat([left, row, right])
 ''', "sides are swapped"),
+        # the question's answer: zeros counted in, or a copying mode left out
+        ('constant_modes = ["zeros", "reflect", "replicate", "circular"]\n', "brings in a value"),
+        ('constant_modes = ["replicate"]\n', "leaves out a mode"),
     ],
     "3.4": [
         ('''def same_split(kernel_size, dilation=1):

@@ -40,14 +40,14 @@ WRONG_ANSWERS = {
         conv.weight.fill_(1 / kernel_size**2)
     return conv
 ''',
-         "groups=channels"),
+         "mixes the channels"),
         ('''def avg_pool_conv(channels, kernel_size):
     conv = nn.Conv2d(channels, channels, kernel_size, stride=kernel_size, groups=channels)  # bias left on
     with torch.no_grad():
         conv.weight.fill_(1 / kernel_size**2)
     return conv
 ''',
-         "bias=False")],
+         "adds something to it")],
 }
 
 RULE_BREAKERS = {

@@ -30,7 +30,7 @@ WRONG_ANSWERS = {
          "depend on the image size")],
     # forgot to clear the gradients
     "9.3": [('''def train_step(model, optimizer, images, labels):
-    loss = F.cross_entropy(model(images), labels)
+    loss = nnf.cross_entropy(model(images), labels)
     loss.backward()
     optimizer.step()
     return loss.item()
@@ -41,13 +41,37 @@ WRONG_ANSWERS = {
     layer = nn.Conv2d(1, 1, kernel_size=3, bias=False)
     optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)
     for _ in range(300):
-        loss = F.mse_loss(layer(inputs), outputs)
+        loss = nnf.mse_loss(layer(inputs), outputs)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
     return layer.weight[0, 0].detach().flip(0, 1)
 ''',
-         "rotated by 180°")],
+         "rotated by 180°"),
+            # the whole weight, channel axes included
+            ('''def learn_kernel(inputs, outputs):
+    layer = nn.Conv2d(1, 1, kernel_size=3, bias=False)
+    optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)
+    for _ in range(300):
+        loss = nnf.mse_loss(layer(inputs), outputs)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return layer.weight.detach()
+''',
+         "not 3 × 3"),
+            # the weight itself, still part of the autograd graph
+            ('''def learn_kernel(inputs, outputs):
+    layer = nn.Conv2d(1, 1, kernel_size=3, bias=False)
+    optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)
+    for _ in range(300):
+        loss = nnf.mse_loss(layer(inputs), outputs)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return layer.weight[0, 0]
+''',
+         "still tracks gradients")],
     # flattened the kernel channels-last (H, W, C), not in x.flatten(1)'s order (C, H, W)
     "9.5": [('''def conv_to_linear(conv):
     k, c, h, w = conv.weight.shape

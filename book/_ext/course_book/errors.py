@@ -4,8 +4,9 @@ An executed cell that raised shows IPython's full traceback: 20-40 lines of libr
 with the path of the environment the book was built in. In the HTML the exception type and
 message come first, in full and wrapped; the frames are folded into a ``<details>`` box, with
 every file path cut back to what a reader can look up (``torch/nn/modules/conv.py``, not
-``/…/site-packages/torch/nn/modules/conv.py``). Other outputs (stderr, warnings) lose build
-paths too.
+``/…/site-packages/torch/nn/modules/conv.py``); an error that goes down the same library frames as
+an earlier one of the page says so instead of folding them again. Other outputs (stderr,
+warnings) lose build paths too.
 """
 
 from __future__ import annotations
@@ -48,12 +49,25 @@ def _frame_count(frames: str) -> int:
     return len(re.findall(r"^(?:File |Cell In\[)", frames, re.M))
 
 
-def _error_node(traceback: str, source: nodes.Node) -> nodes.container:
+def library_frames(frames: str) -> str:
+    """The frames below the learner's own cell: from the first ``File …`` line on."""
+    first = re.search(r"^File ", frames, re.M)
+    return frames[first.start() :] if first else ""
+
+
+def _error_node(traceback: str, source: nodes.Node, seen: set[str]) -> nodes.container:
+    """The error as a box: its message, then its frames folded, unless an earlier error of the page
+    went down the same library frames (then one line says so, and the reader unfolds those)."""
     message, frames = split_traceback(strip_build_paths(traceback))
     box = nodes.container(classes=["output", "course-error"])
     shown = nodes.literal_block(message, message, classes=["course-error-message"], language="none")
     box += shown
-    if frames:
+    library = library_frames(frames)
+    if library and library in seen:
+        box += nodes.paragraph("", "Traceback: the same library frames as the first error above.",
+                               classes=["course-error-same"])
+    elif frames:
+        seen.add(library)
         count = _frame_count(frames)
         summary = f"Traceback: {count} frame{'s' * (count != 1)}, from your cell down into the library"
         box += nodes.raw("", f'<details class="course-error-frames"><summary>{html.escape(summary)}</summary>',
@@ -66,10 +80,11 @@ def _error_node(traceback: str, source: nodes.Node) -> nodes.container:
 
 def readable_errors(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Rewrite every notebook error output (and strip build paths from stderr) in ``doctree``."""
+    seen: set[str] = set()
     for block in list(doctree.findall(nodes.literal_block)):
         classes = block.get("classes", [])
         if "traceback" in classes and "output" in classes:
-            block.replace_self(_error_node(block.astext(), block))
+            block.replace_self(_error_node(block.astext(), block, seen))
         elif "output" in classes and {"stderr", "stream"} & set(classes):
             text = block.astext()
             cleaned = strip_build_paths(text)
