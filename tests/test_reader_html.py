@@ -81,7 +81,7 @@ def test_the_error_rewriter_keeps_type_and_message_and_drops_paths():
 def test_a_page_folds_the_same_library_frames_once():
     """Two errors of a page that go down the same library frames: only the first folds them."""
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    from course_errors import readable_errors
+    from course_book.errors import readable_errors
     from docutils import nodes
     from docutils.frontend import get_default_settings
     from docutils.parsers.rst import Parser
