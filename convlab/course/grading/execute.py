@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import tempfile
@@ -14,7 +13,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 from convlab.course.grading.assemble import Slot
-from convlab.exercises.catalog import HIDDEN_CASES_VARIABLE
+from convlab.course.grading.kernel import KernelChannel
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -34,7 +33,7 @@ class CellRun:
 
 
 def run_cells(
-    slots: list[Slot], *, cell_timeout: float, notebook_timeout: float, progress=None, sandbox=None
+    slots: list[Slot], *, cell_timeout: float, notebook_timeout: float, progress=None, sandbox=None, judge=None
 ) -> list[CellRun]:
     """Execute ``slots`` in order in one fresh kernel started in an empty temporary folder.
 
@@ -44,29 +43,37 @@ def run_cells(
     not kept) and the next cell runs, so one cell costs one exercise; at most
     ``_KERNEL_LIVES`` kernels are started. ``sandbox`` (a :class:`convlab.course.grading.sandbox.Sandbox`)
     confines each kernel.
-    The kernel's environment has ``CONVLAB_HIDDEN_CASES=1``: the checks add their hidden cases.
+
+    ``judge(channel, runs)``, if given, is called once every cell has run, with a
+    :class:`~convlab.course.grading.kernel.KernelChannel` to the live kernel. It returns True
+    when it is done; False when the kernel died under it, and it is then called again in a new
+    kernel in which the cells have been replayed.
     """
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(slot.source) for slot in slots])
     runs = [CellRun(slot, "not run") for slot in slots]
     with tempfile.TemporaryDirectory(prefix="convlab-grade-") as workdir:
         start = time.monotonic()
-        first = 0
+        first, judged = 0, judge is None
         for _life in range(_KERNEL_LIVES):
-            with _socket_folder(sandbox) as sockdir:
-                client = _client(notebook, cell_timeout, workdir, sandbox, sockdir)
-                with client.setup_kernel(env={**os.environ, HIDDEN_CASES_VARIABLE: "1"}):
+            with tempfile.TemporaryDirectory(prefix="convlab-conn-") as conndir:
+                client = _client(notebook, cell_timeout, workdir, sandbox, conndir)
+                with client.setup_kernel(env=dict(os.environ)):
                     _replay(client, runs[:first])
-                    first = _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout, progress)
-            if first >= len(runs):
+                    first, died = _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout,
+                                           progress)
+                    if first >= len(runs) and not judged and not died:
+                        channel = KernelChannel(client, wait_until_idle=lambda c: _wait_until_idle(c, len(runs)))
+                        channel.deadline = start + notebook_timeout
+                        judged = judge(channel, runs)
+            if first >= len(runs) and judged:
                 break
     return runs
 
 
-# --- kernel restarts and sandboxed kernels (issue 16) ---
 _KERNEL_LIVES = 4
 
 
-def _client(notebook, cell_timeout: float, workdir: str, sandbox, sockdir: str | None) -> NotebookClient:
+def _client(notebook, cell_timeout: float, workdir: str, sandbox, conndir: str) -> NotebookClient:
     client = NotebookClient(
         notebook,
         timeout=max(1, int(round(cell_timeout))),
@@ -79,18 +86,8 @@ def _client(notebook, cell_timeout: float, workdir: str, sandbox, sockdir: str |
         store_widget_state=False,
     )
     if sandbox is not None:
-        client.km = sandbox.kernel_manager(workdir=workdir, sockdir=sockdir)
+        client.km = sandbox.kernel_manager(conndir=conndir)
     return client
-
-
-@contextlib.contextmanager
-def _socket_folder(sandbox):
-    """A private folder for the kernel's ipc sockets and connection file (sandbox only)."""
-    if sandbox is None:
-        yield None
-        return
-    with tempfile.TemporaryDirectory(prefix="convlab-sock-") as sockdir:
-        yield sockdir
 
 
 def _replay(client: NotebookClient, earlier: list[CellRun]) -> None:
@@ -103,12 +100,13 @@ def _replay(client: NotebookClient, earlier: list[CellRun]) -> None:
                 return
 
 
-def _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout, progress) -> int:
-    """Run cells from ``first``; return the index to go on from, ``len(runs)`` when done."""
+def _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout, progress) -> tuple[int, bool]:
+    """Run cells from ``first``; return the index to go on from (``len(runs)`` when done) and
+    whether the last cell run killed the kernel."""
     for index in range(first, len(runs)):
         cell, run = notebook.cells[index], runs[index]
         if time.monotonic() - start > notebook_timeout:
-            return len(runs)
+            return len(runs), False
         if progress:
             progress(index, len(runs), run.slot)
         began = time.monotonic()
@@ -117,7 +115,7 @@ def _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeou
         except DeadKernelError:
             run.state, run.seconds = "kernel died", time.monotonic() - began
             run.outputs = list(cell.outputs)
-            return index + 1
+            return index + 1, True
         run.seconds = time.monotonic() - began
         run.outputs = list(cell.outputs)
         if run.seconds >= cell_timeout:
@@ -125,10 +123,7 @@ def _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeou
             _wait_until_idle(client, len(runs))
         else:
             run.state = "error" if run.error() else "ok"
-    return len(runs)
-
-
-# --- end of issue 16 ---
+    return len(runs), False
 
 
 def _wait_until_idle(client: NotebookClient, index: int) -> None:
