@@ -56,6 +56,8 @@ def _int_list(value, call):
 @exercise("3.2", answers=["window_counts"])
 def _check_window_counts(window_counts):
     def mistakes(size, k, p):
+        if k > size:  # no window fits without the padding
+            return []
         return [(_counts(size, k, 0), "these are the counts without padding: windows that hang over the border "
                                       "read the edge pixels too"),
                 ([min(k, size) if p else v for v in _counts(size, k, 0)], "with padding the edges are read by fewer "
