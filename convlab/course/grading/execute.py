@@ -44,28 +44,26 @@ def run_cells(
     ``_KERNEL_LIVES`` kernels are started. ``sandbox`` (a :class:`convlab.course.grading.sandbox.Sandbox`)
     confines each kernel.
 
-    ``judge(channel, runs)``, if given, is called once every cell has run, with a
-    :class:`~convlab.course.grading.kernel.KernelChannel` to the live kernel. It returns True
-    when it is done; False when the kernel died under it, and it is then called again in a new
-    kernel in which the cells have been replayed.
+    A check slot (role ``"check"``) is not run in the kernel: ``judge(channel, exercise_id,
+    runs)`` is called in its place, with a :class:`~convlab.course.grading.kernel.KernelChannel`
+    to the live kernel, so that each exercise is checked right after its cells, as in the
+    notebook. If the kernel dies under it, the slot counts as a cell that killed the kernel.
     """
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(slot.source) for slot in slots])
     runs = [CellRun(slot, "not run") for slot in slots]
     with tempfile.TemporaryDirectory(prefix="convlab-grade-") as workdir:
         start = time.monotonic()
-        first, judged = 0, judge is None
+        first = 0
         for _life in range(_KERNEL_LIVES):
             with tempfile.TemporaryDirectory(prefix="convlab-conn-") as conndir:
                 client = _client(notebook, cell_timeout, workdir, sandbox, conndir)
                 with client.setup_kernel(env=dict(os.environ)):
+                    channel = KernelChannel(client, wait_until_idle=lambda c: _wait_until_idle(c, len(runs)))
+                    channel.deadline = start + notebook_timeout
                     _replay(client, runs[:first])
-                    first, died = _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout,
-                                           progress)
-                    if first >= len(runs) and not judged and not died:
-                        channel = KernelChannel(client, wait_until_idle=lambda c: _wait_until_idle(c, len(runs)))
-                        channel.deadline = start + notebook_timeout
-                        judged = judge(channel, runs)
-            if first >= len(runs) and judged:
+                    first = _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout,
+                                     progress, judge, channel)
+            if first >= len(runs):
                 break
     return runs
 
@@ -93,29 +91,37 @@ def _client(notebook, cell_timeout: float, workdir: str, sandbox, conndir: str) 
 def _replay(client: NotebookClient, earlier: list[CellRun]) -> None:
     """Run again, in a new kernel, the earlier cells that neither timed out nor killed the kernel."""
     for index, run in enumerate(earlier):
-        if run.state in ("ok", "error"):
+        if run.state in ("ok", "error") and run.slot.role != "check":
             try:
                 client.execute_cell(nbformat.v4.new_code_cell(run.slot.source), index, store_history=False)
             except DeadKernelError:
                 return
 
 
-def _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout, progress) -> tuple[int, bool]:
-    """Run cells from ``first``; return the index to go on from (``len(runs)`` when done) and
-    whether the last cell run killed the kernel."""
+def _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout, progress, judge, channel) -> int:
+    """Run cells from ``first`` (judging at each check slot); return the index to go on from,
+    ``len(runs)`` when done."""
     for index in range(first, len(runs)):
         cell, run = notebook.cells[index], runs[index]
         if time.monotonic() - start > notebook_timeout:
-            return len(runs), False
+            return len(runs)
         if progress:
             progress(index, len(runs), run.slot)
+        if run.slot.role == "check":
+            run.state = "ok"
+            if judge is not None:
+                judge(channel, run.slot.exercise, runs)
+            run.state = "kernel died" if channel.dead else "ok"
+            if channel.dead:
+                return index + 1
+            continue
         began = time.monotonic()
         try:
             client.execute_cell(cell, index)
         except DeadKernelError:
             run.state, run.seconds = "kernel died", time.monotonic() - began
             run.outputs = list(cell.outputs)
-            return index + 1, True
+            return index + 1
         run.seconds = time.monotonic() - began
         run.outputs = list(cell.outputs)
         if run.seconds >= cell_timeout:
@@ -123,7 +129,7 @@ def _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeou
             _wait_until_idle(client, len(runs))
         else:
             run.state = "error" if run.error() else "ok"
-    return len(runs), False
+    return len(runs)
 
 
 def _wait_until_idle(client: NotebookClient, index: int) -> None:

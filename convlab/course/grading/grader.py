@@ -49,7 +49,7 @@ def grade_notebook(
     ``sandbox`` (a :class:`convlab.course.grading.sandbox.Sandbox`) confines the kernel and hides
     the course's files from it. ``progress(index, total, slot)`` hears of each cell run and of
     each exercise checked (a slot of role ``"check"``). ``cell_timeout`` limits each cell, and
-    the checking of each exercise, in all.
+    the check of each exercise, all its calls of the learner's code together.
     """
     result = NotebookResult(str(path))
     try:
@@ -68,8 +68,10 @@ def grade_notebook(
     result.problem = plan.note
     verdicts: dict[str, ExerciseResult] = {}
 
-    def judge(channel, runs) -> bool:
-        return _judge_all(plan.exercises, runs, channel, verdicts, cell_timeout, progress)
+    def judge(channel, exercise_id: str, runs: list[CellRun]) -> None:
+        verdicts[exercise_id] = _cell_verdict(exercise_id, runs, cell_timeout) or _judge(
+            exercise_id, runs, channel, cell_timeout
+        )
 
     runs = run_cells(
         learner_slots(plan.slots), cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, progress=progress,
@@ -78,19 +80,18 @@ def grade_notebook(
     result.exercises = [
         verdicts.get(ex)
         or _cell_verdict(ex, runs, cell_timeout)
-        or _verdict(ex, Status.ERROR, "the Python kernel died too often to check this exercise.")
+        or _verdict(ex, Status.ERROR, "the grader could not check this exercise: the Python kernel died too often.")
         for ex in plan.exercises
     ]
     return result
 
 
 def learner_slots(slots: list[Slot]) -> list[Slot]:
-    """The cells the learner's kernel runs: all but the course's check cells, and the course's
-    set-up cells without their imports of the course package (the kernel has none)."""
+    """What the learner's kernel runs: the learner's cells, the course's set-up cells without
+    their imports of the course package (the kernel has none), and, in place of each check cell,
+    the exercise's check (run by the grader, see :func:`convlab.course.grading.execute.run_cells`)."""
     kept = []
     for slot in slots:
-        if slot.role == "check":
-            continue
         if slot.role == "setup":
             slot = Slot(without_course_imports(slot.source), slot.role, slot.exercise)
         kept.append(slot)
@@ -132,8 +133,8 @@ def answer_sources(runs: list[CellRun]) -> dict[str, str]:
     return found
 
 
-def _judge_all(exercise_ids, runs, channel, verdicts: dict, cell_timeout: float, progress) -> bool:
-    """Judge each exercise not judged yet; False if the kernel died (the rest are judged in a new one)."""
+def _judge(exercise_id: str, runs: list[CellRun], channel, cell_timeout: float) -> ExerciseResult:
+    """Check ``exercise_id`` here, on the learner's answers in the kernel that ``channel`` reaches."""
     from convlab.exercises.judge import judge  # the checks need PyTorch: imported only to grade
     from convlab.exercises.remote import KernelProblem
 
@@ -143,31 +144,11 @@ def _judge_all(exercise_ids, runs, channel, verdicts: dict, cell_timeout: float,
         except Unanswered as problem:
             raise KernelProblem(problem.status, problem.feedback) from None
 
-    sources = answer_sources(runs)
-    started = False
-    for index, exercise_id in enumerate(exercise_ids):
-        if exercise_id in verdicts:
-            continue
-        early = _cell_verdict(exercise_id, runs, cell_timeout)
-        if early is not None:
-            verdicts[exercise_id] = early
-            continue
-        if progress:
-            progress(index, len(exercise_ids), Slot(f'check("{exercise_id}")', "check", exercise_id))
-        try:
-            if not started:
-                channel.start()
-                started = True
-            channel.start_exercise(cell_timeout)
-            status, feedback = judge(exercise_id, ask, sources)
-        except Unanswered as problem:
-            status, feedback = Status(problem.status), problem.feedback
-        if status == Status.ERROR and "No module named 'convlab" in feedback:
-            feedback = NO_COURSE_PACKAGE
-        verdicts[exercise_id] = _verdict(exercise_id, status, feedback)
-        if channel.dead:
-            return False
-    return True
+    channel.start_exercise(cell_timeout)
+    status, feedback = judge(exercise_id, ask, answer_sources(runs))
+    if status == Status.ERROR and "No module named 'convlab" in feedback:
+        feedback = NO_COURSE_PACKAGE
+    return _verdict(exercise_id, status, feedback)
 
 
 def _cell_verdict(exercise_id: str, runs: list[CellRun], cell_timeout: float) -> ExerciseResult | None:

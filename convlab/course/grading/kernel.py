@@ -48,6 +48,7 @@ class KernelChannel:
         self.deadline = math.inf  # time.monotonic() at which the notebook's time is up
         self.budget = self.limit = math.inf  # seconds left for the exercise being checked, and its limit
         self.dead = False
+        self.started = False
 
     def start_exercise(self, seconds: float) -> None:
         """Give the checks of the next exercise ``seconds`` of the kernel's time, in all."""
@@ -55,6 +56,7 @@ class KernelChannel:
 
     def start(self) -> None:
         """Load the harness into the kernel as a module of its own (not in the learner's namespace)."""
+        self.started = True
         source = (
             "import sys as _s, types as _t\n"
             f"_m = _t.ModuleType({_HARNESS!r})\n"
@@ -66,6 +68,8 @@ class KernelChannel:
 
     def ask(self, request: dict) -> dict:
         """Send ``request``; return the harness's reply (a dict), or raise :class:`Unanswered`."""
+        if not self.started:
+            self.start()
         nonce = secrets.token_hex(16)
         text = json.dumps({**request, "nonce": nonce})
         source = f"__import__('sys').modules[{_HARNESS!r}].serve({text!r}, get_ipython().user_ns)"
