@@ -315,6 +315,8 @@ def _call(request: dict, namespace: dict) -> dict:
     method = request.get("method")
     seen: set = set()
     reply: dict = {}
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the checks' inputs are tiny: more threads only add waiting, a lot on a busy machine
     try:
         context = tracing(seen) if request.get("trace") else contextlib.nullcontext()
         grad = torch.no_grad() if request.get("no_grad") else contextlib.nullcontext()
@@ -330,6 +332,8 @@ def _call(request: dict, namespace: dict) -> dict:
         reply["value"] = encode(result, _HANDLES)
     except Exception as error:
         reply["error"] = {"type": type(error).__name__, "message": str(error)[:300], "where": _where(error)[:200]}
+    finally:
+        torch.set_num_threads(threads)
     reply["ops"] = sorted(seen)
     reply["after"] = {str(index): encode(args[index], _HANDLES) for index in request.get("after", [])
                       if isinstance(args[index], nn.Module)}

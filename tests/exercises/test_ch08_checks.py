@@ -10,7 +10,6 @@ import torch
 import torch.nn.functional as nnf
 from torch import nn
 
-from convlab.exercises import ch08
 from convlab.exercises.checking import run_check
 
 

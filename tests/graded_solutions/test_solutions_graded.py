@@ -20,7 +20,7 @@ def graded(tmp_path_factory):
     (class_dir / "solver").mkdir()
     for name in nb.names():
         nb.save(nb.solution(name), class_dir / "solver" / f"{name}.ipynb")
-    options = classroom.Options(cell_timeout=60, notebook_timeout=600, sandbox=Sandbox(hidden=(str(class_dir),)))
+    options = classroom.Options(cell_timeout=120, notebook_timeout=900, sandbox=Sandbox(hidden=(str(class_dir),)))
     (learner,) = classroom.grade_class(class_dir, jobs=2, options=options, progress=lambda message: None)
     return {notebook.path.rsplit("/", 1)[-1].removesuffix(".ipynb"): notebook for notebook in learner.notebooks}
 
