@@ -21,9 +21,13 @@ Earlier, on 2 cores shared with four other busy developers (load average given):
     sandboxed    -j 1 223.0 s, -j 2 135.8 s (1.64x)   load 8 to 18
     --no-sandbox -j 1  66.0 s, -j 2  63.7 s (1.04x)   load 5.6 to 6.5
 
-With other processes keeping both cores busy, a second worker mostly competes with them; the
-sandbox's cost is mainly the second, pristine evaluation of passed answers (a fresh Python that
-imports torch) and bubblewrap's start-up.
+With other processes keeping both cores busy, a second worker mostly competes with them.
+
+Since the checks left the learner's kernel (each exercise is judged in the grader's process, on
+plain data the kernel sends back), there is no second, pristine evaluation any more; each
+worker process imports PyTorch once for the checks, and each check costs a round trip to the
+kernel per call of the learner's code (a few milliseconds; a function's public and hidden cases
+go in one round trip).
 """
 
 from __future__ import annotations

@@ -16,7 +16,15 @@ import re
 from pathlib import Path
 
 from convlab.course import notebooks
-from convlab.course.grading.assemble import NotGradable, Slot, assemble, canonical, identify, read_learner_notebook
+from convlab.course.grading.assemble import (
+    NotGradable,
+    Slot,
+    assemble,
+    canonical,
+    course_names,
+    identify,
+    read_learner_notebook,
+)
 from convlab.course.grading.execute import CellRun, run_cells, traceback_text
 from convlab.course.grading.kernel import Unanswered
 from convlab.course.grading.report import ExerciseResult, NotebookResult, Status
@@ -197,7 +205,7 @@ def _ungradable(result: NotebookResult, path: Path, problem: NotGradable) -> Not
 
 
 def _course_names() -> list[str]:
-    return [p.stem for p in notebooks.course_notebooks(notebooks.SOLUTIONS)]
+    return course_names()
 
 
 def _exercise_ids(name: str) -> list[str]:
