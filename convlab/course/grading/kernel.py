@@ -87,7 +87,7 @@ class KernelChannel:
 
     def _execute(self, source: str, *, timeout: float) -> list:
         cell = nbformat.v4.new_code_cell(source)
-        self.client.timeout = max(1, math.ceil(timeout))
+        self.client.timeout = max(1, math.ceil(min(timeout, 3600)))
         began = time.monotonic()
         try:
             self.client.execute_cell(cell, 0, store_history=False)
