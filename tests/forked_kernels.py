@@ -11,8 +11,7 @@ every output as before.
 
 A server serves only kernels whose environment is the one it started with, apart from the
 variables that change from launch to launch (:data:`PER_LAUNCH`) and convlab's own (``CONVLAB_*``:
-the server imports no convlab module, so the kernel reads them, as the solution pass's
-``CONVLAB_HIDDEN_CASES=1`` shows). The portability pass (``ATEN_CPU_CAPABILITY=default``) gets
+the server imports no convlab module, so the kernel reads them itself). The portability pass (``ATEN_CPU_CAPABILITY=default``) gets
 a server of its own, whose libraries were loaded under that setting, just as a kernel started
 from scratch would load them.
 

@@ -66,10 +66,10 @@ class _Functions(TorchFunctionMode):
 
 
 @contextlib.contextmanager
-def tracing(seen: set):
-    """Add to ``seen`` the ATen operators (``"convolution"``, ``"im2col"``) and torch functions
-    (``"torch.pad"``) that the code inside the block runs."""
-    with _Functions(seen), _Operators(seen):
+def tracing(seen: set, functions: bool = True):
+    """Add to ``seen`` the ATen operators (``"convolution"``, ``"im2col"``) and, if ``functions``,
+    the torch functions (``"torch.pad"``) that the code inside the block runs."""
+    with _Functions(seen) if functions else contextlib.nullcontext(), _Operators(seen):
         yield seen
 
 
@@ -318,7 +318,8 @@ def _call(request: dict, namespace: dict) -> dict:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # the checks' inputs are tiny: more threads only add waiting, a lot on a busy machine
     try:
-        context = tracing(seen) if request.get("trace") else contextlib.nullcontext()
+        trace = request.get("trace")
+        context = tracing(seen, functions=trace == "functions") if trace else contextlib.nullcontext()
         grad = torch.no_grad() if request.get("no_grad") else contextlib.nullcontext()
         with context, grad:
             if method == "deepcopy":

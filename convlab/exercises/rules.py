@@ -49,11 +49,15 @@ class Rule(NamedTuple):
 
 
 _traces: list[set] = []  # the operators seen in each obeying() block now open
+_function_rules: list[bool] = []  # whether each of those blocks' rules names torch functions too
 
 
-def tracing_wanted() -> bool:
-    """Is a rule being enforced (so that a call in the kernel should be traced)?"""
-    return bool(_traces)
+def tracing_wanted() -> str | None:
+    """What a call in the kernel should trace for the rules being enforced: ``"functions"``
+    (torch functions and ATen operators), ``"ops"`` (operators only) or None (no rule)."""
+    if not _traces:
+        return None
+    return "functions" if any(_function_rules) else "ops"
 
 
 def add_to_traces(ops) -> None:
@@ -118,9 +122,11 @@ def obeying(rule: Rule, *answers: Any) -> Iterator[None]:
         yield
         return
     seen: set = set()
+    functions = any(op.startswith("torch.") for op in rule.ops)
     _traces.append(seen)
+    _function_rules.append(functions)
     try:
-        with tracing(seen):
+        with tracing(seen, functions=functions):
             yield
     except Exception:
         if _broken(rule, seen):  # whatever the learner's code made of the call, the rule was broken
@@ -128,6 +134,7 @@ def obeying(rule: Rule, *answers: Any) -> Iterator[None]:
         raise
     finally:
         _traces.remove(seen)
+        _function_rules.pop()
     if _broken(rule, seen):
         raise ForbiddenCall(rule.text, _broken(rule, seen))
 
