@@ -12,8 +12,8 @@ every output as before.
 A server serves only kernels whose environment is the one it started with, apart from the
 variables that change from launch to launch (:data:`PER_LAUNCH`) and convlab's own (``CONVLAB_*``:
 the server imports no convlab module, so the kernel reads them itself). The portability pass
-(``ATEN_CPU_CAPABILITY=default``) gets a server of its own, whose libraries were loaded under that setting, just as a kernel started
-from scratch would load them.
+(``ATEN_CPU_CAPABILITY=default``) gets a server of its own, whose libraries were loaded under
+that setting, just as a kernel started from scratch would load them.
 
 ``CONVLAB_FRESH_KERNELS=1`` turns this off: every kernel is then started from scratch, as it
 is on systems other than Linux.
