@@ -57,13 +57,8 @@ class KernelChannel:
     def start(self) -> None:
         """Load the harness into the kernel as a module of its own (not in the learner's namespace)."""
         self.started = True
-        source = (
-            "import sys as _s, types as _t\n"
-            f"_m = _t.ModuleType({_HARNESS!r})\n"
-            f"exec(compile({harness_source()!r}, '<convlab harness>', 'exec'), _m.__dict__)\n"
-            f"_s.modules[{_HARNESS!r}] = _m\n"
-            "del _s, _t, _m\n"
-        )
+        module = f"__import__('sys').modules.setdefault({_HARNESS!r}, __import__('types').ModuleType({_HARNESS!r}))"
+        source = f"exec(compile({harness_source()!r}, '<convlab harness>', 'exec'), {module}.__dict__)"  # binds no name
         self._execute(source, timeout=120)
 
     def ask(self, request: dict) -> dict:

@@ -53,7 +53,7 @@ class Limits:
     processes: int = 256  # RLIMIT_NPROC: threads count too
     file_size: int = 64 * 2**20  # RLIMIT_FSIZE: one written file
     open_files: int = 1024  # RLIMIT_NOFILE
-    workdir_size: int = 256 * 2**20  # the working folder is a tmpfs of this size
+    workdir_size: int = 256 * 2**20  # /tmp, the one writable space (working folder and sockets), a tmpfs of this size
     message_size: int = 64 * 2**20  # a bigger message from the kernel (a huge print) is dropped by the grader
 
     def __post_init__(self) -> None:
