@@ -23,6 +23,13 @@ Earlier, on 2 cores shared with four other busy developers (load average given):
 
 With other processes keeping both cores busy, a second worker mostly competes with them.
 
+The grader with the checks in its own process against the one before it (checks in the
+learner's kernel, then a pristine re-evaluation), back to back on 2 cores shared with about
+eight busy developers (2026-12-05; load average given), the same gradebook:
+
+    before       -j 2 116.8 s   load 9 to 11
+    now          -j 2  77.5 s   load 7.5 to 10
+
 Since the checks left the learner's kernel (each exercise is judged in the grader's process, on
 plain data the kernel sends back), there is no second, pristine evaluation any more; each
 worker process imports PyTorch once for the checks, and each check costs a round trip to the
