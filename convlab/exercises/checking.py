@@ -22,6 +22,7 @@ themselves, for instant feedback that never decides a grade.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import importlib
 import inspect
 import secrets
@@ -51,29 +52,30 @@ __all__ = [
     "with_hidden",
 ]
 
-_grading = {"on": False, "fresh": True}
+# None in a learner's notebook; when grading, whether the hidden cases' seeds are fresh. One per
+# thread (a context variable): a grader may grade two notebooks at once in threads.
+_grading: contextvars.ContextVar[bool | None] = contextvars.ContextVar("convlab_grading", default=None)
 
 
 @contextlib.contextmanager
 def grading(*, fresh: bool = True) -> Iterator[None]:
     """Inside the block the checks add their hidden cases, drawn from a new random seed at every
     :func:`hidden_seed` call (``fresh=False``: from the checks' fixed seeds, for tests)."""
-    saved = dict(_grading)
-    _grading.update(on=True, fresh=fresh)
+    token = _grading.set(fresh)
     try:
         yield
     finally:
-        _grading.update(saved)
+        _grading.reset(token)
 
 
 def hidden_cases() -> bool:
     """Are the hidden cases on (grading), or only the public ones (a learner's notebook)?"""
-    return _grading["on"]
+    return _grading.get() is not None
 
 
 def hidden_seed(fixed: int) -> int:
     """The seed of a hidden case generator: a fresh random one when grading, else ``fixed``."""
-    return secrets.randbits(31) if _grading["on"] and _grading["fresh"] else fixed
+    return secrets.randbits(31) if _grading.get() else fixed
 
 
 def with_hidden(public: list, hidden: Callable[[], list]) -> list[tuple[Any, bool]]:

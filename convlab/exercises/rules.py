@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import contextvars
 import inspect
 import textwrap
 from collections.abc import Callable, Iterator
@@ -48,21 +49,23 @@ class Rule(NamedTuple):
     names: tuple[str, ...] = ()
 
 
-_traces: list[set] = []  # the operators seen in each obeying() block now open
-_function_rules: list[bool] = []  # whether each of those blocks' rules names torch functions too
+# For each obeying() block now open in this thread: the operators seen, and whether its rule
+# names torch functions too. A context variable: a grader may grade notebooks in threads.
+_open: contextvars.ContextVar[tuple[tuple[set, bool], ...]] = contextvars.ContextVar("convlab_rules", default=())
 
 
 def tracing_wanted() -> str | None:
     """What a call in the kernel should trace for the rules being enforced: ``"functions"``
     (torch functions and ATen operators), ``"ops"`` (operators only) or None (no rule)."""
-    if not _traces:
+    blocks = _open.get()
+    if not blocks:
         return None
-    return "functions" if any(_function_rules) else "ops"
+    return "functions" if any(functions for _, functions in blocks) else "ops"
 
 
 def add_to_traces(ops) -> None:
     """Count ``ops``, traced in the learner's kernel, as run inside every open obeying() block."""
-    for seen in _traces:
+    for seen, _ in _open.get():
         seen.update(str(op) for op in ops)
 
 
@@ -123,8 +126,7 @@ def obeying(rule: Rule, *answers: Any) -> Iterator[None]:
         return
     seen: set = set()
     functions = any(op.startswith("torch.") for op in rule.ops)
-    _traces.append(seen)
-    _function_rules.append(functions)
+    token = _open.set((*_open.get(), (seen, functions)))
     try:
         with tracing(seen, functions=functions):
             yield
@@ -133,8 +135,7 @@ def obeying(rule: Rule, *answers: Any) -> Iterator[None]:
             raise ForbiddenCall(rule.text, _broken(rule, seen)) from None
         raise
     finally:
-        _traces.remove(seen)
-        _function_rules.pop()
+        _open.reset(token)
     if _broken(rule, seen):
         raise ForbiddenCall(rule.text, _broken(rule, seen))
 
