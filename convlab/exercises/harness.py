@@ -221,9 +221,12 @@ def build_layer(spec: dict) -> nn.Module:
         for name, child in spec.get("children", []):
             module.add_module(str(name), build_layer(child))
     else:
-        with torch.random.fork_rng():
+        with torch.device("meta"):  # shapes only: a description cannot make the reader allocate memory
             module = cls(**args)
-    for name, data in spec.get("params", {}).items():
+    given = spec.get("params", {})
+    if set(given) != {name for name, p in module._parameters.items() if p is not None}:
+        raise ValueError("the description's parameters do not match its layer")
+    for name, data in given.items():
         tensor = decode(data)
         if not isinstance(tensor, torch.Tensor) or not tensor.is_floating_point():
             raise ValueError(f"parameter {name} is not a floating-point tensor")
