@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as nnf
 
 from convlab.exercises.checking import HIDDEN_CASE, CheckFailed, exercise, hidden_seed, secret, with_hidden
-from convlab.exercises.expect import expect, expect_close, expect_function, expect_shape, same
+from convlab.exercises.expect import expect, expect_close, expect_function, expect_shape, prefetch, same
 from convlab.exercises.rules import Rule
 
 # Exercise 5.3, by hand: two input channels, two kernels (the solutions notebook shows the same numbers).
@@ -51,7 +51,9 @@ def _check_impulse_for(impulse_for):
     gen = torch.Generator().manual_seed(52)
     weights = torch.randn(4, 3, 3, 3, generator=gen, dtype=torch.float64)  # four layers nn.Conv2d(3, 1, 3)
     public = [(0, 0, 0), (2, 0, 1), (1, 2, 2), (0, 1, 2)]
-    for (c, a, b), hidden in with_hidden(public, lambda: [case for case in _impulse_cases() if case not in public]):
+    cases = with_hidden(public, lambda: [case for case in _impulse_cases() if case not in public])
+    prefetch(impulse_for, [case for case, _ in cases])
+    for (c, a, b), hidden in cases:
         call = f"impulse_for({c}, {a}, {b})" + (HIDDEN_CASE if hidden else "")
         x = expect_shape(impulse_for(c, a, b), (3, 5, 5), call, hint="one 3×5×5 input: (channels, height, width)")
         read = nnf.conv2d(x[None], weights)[0, :, 1, 1]

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from convlab.exercises.checking import HIDDEN_CASE, CheckFailed, exercise, hidden_seed, secret, with_hidden
-from convlab.exercises.expect import expect, expect_integer, expect_tensor
+from convlab.exercises.expect import expect, expect_integer, expect_tensor, prefetch
 from convlab.exercises.rules import NO_COURSE_HELPERS, POOLING_OPS, Rule, obeying
 
 HIDDEN = HIDDEN_CASE
@@ -136,7 +136,9 @@ def _check_pool_out(pool_out):
     expect(callable(pool_out), "pool_out should be a function pool_out(size, kernel_size, stride, padding, ceil_mode)")
     with obeying(NO_POOLING_LAYER, pool_out):
         pass
-    for (size, k, s, p, ceil), hidden in with_hidden(_size_cases(), _hidden_size_cases):
+    cases = with_hidden(_size_cases(), _hidden_size_cases)
+    prefetch(pool_out, [case for case, _ in cases], NO_POOLING_LAYER)
+    for (size, k, s, p, ceil), hidden in cases:
         real = _real_size(size, k, s, p, ceil)
         what = f"pool_out({size}, {k}, {s}, {p}, ceil_mode={ceil})" + (HIDDEN if hidden else "")
         got = _run(NO_POOLING_LAYER, pool_out, size, k, s, p, ceil)
@@ -253,7 +255,9 @@ def _check_stack_shapes(stack_shapes):
     with obeying(NO_RUNNING_LAYERS, stack_shapes):
         pass
     stack = _lenet_like()
-    for size, hidden in with_hidden(_SIZES, lambda: _HIDDEN_SIZES):
+    sizes = with_hidden(_SIZES, lambda: _HIDDEN_SIZES)
+    prefetch(stack_shapes, [(size,) for size, _ in sizes], NO_RUNNING_LAYERS)
+    for size, hidden in sizes:
         real = _real_shapes(stack, size)
         got = _run(NO_RUNNING_LAYERS, stack_shapes, size)
         what = f"stack_shapes({size})" + (HIDDEN if hidden else "")

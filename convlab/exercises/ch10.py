@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from convlab.exercises.checking import HIDDEN_CASE, CheckFailed, exercise, hidden_seed, secret, with_hidden
-from convlab.exercises.expect import expect, expect_close, expect_function, expect_integer, expect_shape
+from convlab.exercises.expect import expect, expect_close, expect_function, expect_integer, expect_shape, prefetch
 from convlab.exercises.rules import NO_COURSE_HELPERS, Rule, obeying
 
 HIDDEN = HIDDEN_CASE
@@ -239,8 +239,9 @@ def _check_transposed_out(transposed_out):
            hint="def transposed_out(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):")
     with obeying(NO_TRANSPOSED_HELPER, transposed_out):
         pass  # reads the answer's code for the helper before anything runs
-    hidden_cases = lambda: _transposed_cases(hidden_seed(1050), 12)  # noqa: E731
-    for (size, k, s, p, op, d), hidden in with_hidden(_transposed_cases(), hidden_cases):
+    cases = with_hidden(_transposed_cases(), lambda: _transposed_cases(hidden_seed(1050), 12))
+    prefetch(transposed_out, [case for case, _ in cases], NO_TRANSPOSED_HELPER)
+    for (size, k, s, p, op, d), hidden in cases:
         call = f"transposed_out({size}, {k}, stride={s}, padding={p}, output_padding={op}, dilation={d})"
         call += HIDDEN if hidden else ""
         layer = nn.ConvTranspose2d(1, 1, (k, 1), (s, 1), (p, 0), (op, 0), dilation=(d, 1))  # one axis is enough
@@ -373,7 +374,9 @@ def _check_local_params(local_params):
            hint="def local_params(in_channels, out_channels, kernel_size, size, stride=1, padding=0):")
     with obeying(NO_UNSHARED_HELPER, local_params):
         pass  # reads the answer's code for the helper before anything runs
-    for (c, o, k, size, s, p), hidden in with_hidden(_local_cases(), lambda: _local_cases(hidden_seed(1070), 8)):
+    cases = with_hidden(_local_cases(), lambda: _local_cases(hidden_seed(1070), 8))
+    prefetch(local_params, [case for case, _ in cases], NO_UNSHARED_HELPER)
+    for (c, o, k, size, s, p), hidden in cases:
         call = f"local_params({c}, {o}, {k}, size={size}, stride={s}, padding={p})" + (HIDDEN if hidden else "")
         conv = nn.Conv2d(c, o, k, stride=s, padding=p)  # the same windows, shared: count it, and its positions
         with torch.no_grad():

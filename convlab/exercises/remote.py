@@ -14,6 +14,8 @@ raises :class:`KernelProblem`, which the checks do not catch.
 
 from __future__ import annotations
 
+import json
+
 import torch
 from torch import nn
 
@@ -111,10 +113,21 @@ class RemoteFunction:
 
     def __init__(self, link: _Link, handle: str, name: str, source: str | None = None) -> None:
         self._link, self._handle, self.__name__, self.source = link, handle, name, source
+        self._ready: dict[str, list] = {}  # outcomes fetched ahead, by the request's arguments
 
     def __call__(self, *args):
-        reply = self._link.ask(self._link.request(self._handle, args))
-        return self._link.outcome(reply, args)
+        request = self._link.request(self._handle, args)
+        ready = self._ready.get(json.dumps(request["args"]))
+        if ready:
+            return ready.pop(0)()
+        return self._link.outcome(self._link.ask(request), args)
+
+    def prefetch(self, cases: list[tuple]) -> None:
+        """Call the function on each case now, in one round trip; a later call with the same
+        arguments returns that outcome (their operators count in the caller's obeying() block now)."""
+        for args, outcome in zip(cases, self.call_many(cases), strict=True):
+            key = json.dumps(self._link.request(self._handle, tuple(args))["args"])
+            self._ready.setdefault(key, []).append(outcome)
 
     def call_many(self, cases: list[tuple]) -> list:
         """Call the function on each case in one round trip: per case, a function that returns
