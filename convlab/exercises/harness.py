@@ -43,6 +43,12 @@ _MAX_DEPTH = 32
 
 # --- tracing ---------------------------------------------------------------------------------
 class _Operators(TorchDispatchMode):
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        """Nothing here is compiled: without this PyTorch wraps the mode for its compiler, whose
+        first use imports ``torch._dynamo`` (about a second, once per kernel)."""
+        return False
+
     def __init__(self, seen: set) -> None:
         super().__init__()
         self.seen = seen
@@ -66,10 +72,11 @@ class _Functions(TorchFunctionMode):
 
 
 @contextlib.contextmanager
-def tracing(seen: set, functions: bool = True):
-    """Add to ``seen`` the ATen operators (``"convolution"``, ``"im2col"``) and, if ``functions``,
-    the torch functions (``"torch.pad"``) that the code inside the block runs."""
-    with _Functions(seen) if functions else contextlib.nullcontext(), _Operators(seen):
+def tracing(seen: set):
+    """Add to ``seen`` the ATen operators (``"convolution"``, ``"im2col"``) and the torch functions
+    (``"torch.pad"``) that the code inside the block runs. (The two modes together are also far
+    quicker than the operators' mode alone: measured 2 ms against 87 ms for a loop of 400 operators.)"""
+    with _Functions(seen), _Operators(seen):
         yield seen
 
 
@@ -321,8 +328,7 @@ def _call(request: dict, namespace: dict) -> dict:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # the checks' inputs are tiny: more threads only add waiting, a lot on a busy machine
     try:
-        trace = request.get("trace")
-        context = tracing(seen, functions=trace == "functions") if trace else contextlib.nullcontext()
+        context = tracing(seen) if request.get("trace") else contextlib.nullcontext()
         grad = torch.no_grad() if request.get("no_grad") else contextlib.nullcontext()
         with context, grad:
             if method == "deepcopy":

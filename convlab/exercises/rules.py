@@ -49,23 +49,19 @@ class Rule(NamedTuple):
     names: tuple[str, ...] = ()
 
 
-# For each obeying() block now open in this thread: the operators seen, and whether its rule
-# names torch functions too. A context variable: a grader may grade notebooks in threads.
-_open: contextvars.ContextVar[tuple[tuple[set, bool], ...]] = contextvars.ContextVar("convlab_rules", default=())
+# The operators seen in each obeying() block now open in this thread. A context variable: a
+# grader may grade notebooks in threads.
+_open: contextvars.ContextVar[tuple[set, ...]] = contextvars.ContextVar("convlab_rules", default=())
 
 
-def tracing_wanted() -> str | None:
-    """What a call in the kernel should trace for the rules being enforced: ``"functions"``
-    (torch functions and ATen operators), ``"ops"`` (operators only) or None (no rule)."""
-    blocks = _open.get()
-    if not blocks:
-        return None
-    return "functions" if any(functions for _, functions in blocks) else "ops"
+def tracing_wanted() -> bool:
+    """Is a rule being enforced (so that a call in the learner's kernel should be traced)?"""
+    return bool(_open.get())
 
 
 def add_to_traces(ops) -> None:
     """Count ``ops``, traced in the learner's kernel, as run inside every open obeying() block."""
-    for seen, _ in _open.get():
+    for seen in _open.get():
         seen.update(str(op) for op in ops)
 
 
@@ -125,10 +121,9 @@ def obeying(rule: Rule, *answers: Any) -> Iterator[None]:
         yield
         return
     seen: set = set()
-    functions = any(op.startswith("torch.") for op in rule.ops)
-    token = _open.set((*_open.get(), (seen, functions)))
+    token = _open.set((*_open.get(), seen))
     try:
-        with tracing(seen, functions=functions):
+        with tracing(seen):
             yield
     except Exception:
         if _broken(rule, seen):  # whatever the learner's code made of the call, the rule was broken
