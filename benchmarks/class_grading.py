@@ -30,6 +30,11 @@ eight busy developers (2026-12-05; load average given), the same gradebook:
     before       -j 2 116.8 s   load 9 to 11
     now          -j 2  77.5 s   load 7.5 to 10
 
+and, the machine nearly idle (load 0.5 to 1.3), the final version, then the one before it:
+
+    now          -j 1  70.2 s, -j 2  36.7 s (1.91x)
+    before       -j 2  30.6 s
+
 Since the checks left the learner's kernel (each exercise is judged in the grader's process, on
 plain data the kernel sends back), there is no second, pristine evaluation any more; each
 worker process imports PyTorch once for the checks, and each check costs a round trip to the
