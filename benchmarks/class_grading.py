@@ -21,9 +21,25 @@ Earlier, on 2 cores shared with four other busy developers (load average given):
     sandboxed    -j 1 223.0 s, -j 2 135.8 s (1.64x)   load 8 to 18
     --no-sandbox -j 1  66.0 s, -j 2  63.7 s (1.04x)   load 5.6 to 6.5
 
-With other processes keeping both cores busy, a second worker mostly competes with them; the
-sandbox's cost is mainly the second, pristine evaluation of passed answers (a fresh Python that
-imports torch) and bubblewrap's start-up.
+With other processes keeping both cores busy, a second worker mostly competes with them.
+
+The grader with the checks in its own process against the one before it (checks in the
+learner's kernel, then a pristine re-evaluation), back to back on 2 cores shared with about
+eight busy developers (2026-12-05; load average given), the same gradebook:
+
+    before       -j 2 116.8 s   load 9 to 11
+    now          -j 2  77.5 s   load 7.5 to 10
+
+and, the machine nearly idle (load 0.5 to 1.3), the final version, then the one before it:
+
+    now          -j 1  70.2 s, -j 2  36.7 s (1.91x)
+    before       -j 2  30.6 s
+
+Since the checks left the learner's kernel (each exercise is judged in the grader's process, on
+plain data the kernel sends back), there is no second, pristine evaluation any more; each
+worker process imports PyTorch once for the checks, and each check costs a round trip to the
+kernel per call of the learner's code (a few milliseconds; a function's public and hidden cases
+go in one round trip).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ nbval starts a notebook's kernel in the setup of the notebook's first cell, with
 worker's environment (``--nbval-current-env``). A folder's ``conftest.py`` takes the two hooks
 of :func:`kernel_environment_hooks`: they set the variables just before each cell's setup and
 put the worker's environment back after the cell, so that only that folder's kernels see them
-(tests/portability/, tests/graded_solutions/).
+(tests/portability/).
 """
 
 from __future__ import annotations

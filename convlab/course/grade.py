@@ -5,11 +5,13 @@
     python -m convlab.grade --class submissions/ -j 4 --out grades/
 
 Each exercise gets one status: passed, failed, not attempted, error or timed out, with a
-one-line message. The course's own check cells are used, not the notebook's copies, and the
-notebook file is never written. Exit status 0 when grading ran (whatever the score), 2 for a
-usage error (no such file, not a notebook, a file that is not valid notebook JSON).
-With ``--class DIR`` (one folder per learner) every kernel runs in a bubblewrap sandbox and
-``gradebook.csv`` and ``report.json`` are written; see ``convlab.course.grading.classroom``.
+one-line message. The learner's cells run in a kernel in a bubblewrap sandbox that holds no
+course code; the course's own checks run in this process, on plain data the kernel sends back
+(``--no-sandbox`` runs the kernel unconfined, for trusted notebooks or a machine without
+bubblewrap). The notebook file is never written. Exit status 0 when grading ran (whatever the
+score), 2 for a usage error (no such file, not a notebook, a file that is not valid notebook
+JSON). With ``--class DIR`` (one folder per learner) ``gradebook.csv`` and ``report.json`` are
+written; see ``convlab.course.grading.classroom``.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--notebook-timeout", type=float, default=600, help="seconds one notebook may run (default 600)"
     )
-    _add_class_arguments(parser)  # --class, -j, --out, --sandbox, --no-sandbox
+    _add_class_arguments(parser)
     args = parser.parse_args(argv)
     if args.timeout <= 0 or args.notebook_timeout <= 0:
         parser.error("--timeout and --notebook-timeout must be positive")
@@ -52,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     paths = grade_paths(args.paths)
     if not paths:
         parser.error("no notebooks found in " + ", ".join(map(str, args.paths)))
+    if args.sandbox and args.no_sandbox:
+        parser.error("--sandbox and --no-sandbox contradict each other")
     folders = tuple(str(path.resolve() if path.is_dir() else path.resolve().parent) for path in args.paths)
-    sandbox = _sandbox(parser, args, hidden=folders) if args.sandbox else None  # own notebooks: sandbox opt-in
+    sandbox = None if args.no_sandbox else _sandbox(parser, args, hidden=folders)
 
     results = []
     for number, path in enumerate(paths, 1):
@@ -74,13 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     return 2 if unreadable else 0
 
 
-# --- grading a class: every learner's kernel in a sandbox unless --no-sandbox ---
 def _add_class_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--class", dest="class_dir", type=Path, help="a folder with one folder per learner")
     parser.add_argument("-j", "--jobs", type=int, help="notebooks graded at once with --class (default: CPU count)")
     parser.add_argument("--out", type=Path, default=Path("."), help="where --class writes gradebook.csv, report.json")
-    parser.add_argument("--sandbox", action="store_true", help="run single notebooks' kernels in the sandbox too")
-    parser.add_argument("--no-sandbox", action="store_true", help="grade --class without the sandbox (trusted code)")
+    parser.add_argument("--sandbox", action="store_true", help="run the kernels in the sandbox (the default)")
+    parser.add_argument("--no-sandbox", action="store_true", help="run the kernels unconfined (trusted notebooks only)")
 
 
 def _sandbox(parser: argparse.ArgumentParser, args, hidden: tuple[str, ...] = ()):
@@ -89,7 +92,7 @@ def _sandbox(parser: argparse.ArgumentParser, args, hidden: tuple[str, ...] = ()
     sandbox = Sandbox(hidden=hidden)
     problem = sandbox.problem()  # bwrap missing, or not allowed to make namespaces here
     if problem:
-        parser.error(problem + ("; or grade trusted code with --no-sandbox" if args.class_dir else ""))
+        parser.error(problem + "; or grade trusted notebooks with --no-sandbox")
     return sandbox
 
 
@@ -110,6 +113,7 @@ def _grade_class(parser: argparse.ArgumentParser, args) -> int:
     csv_path, json_path = gradebook.write(learners, args.out)
     print(f"{len(learners)} learners graded: {csv_path}, {json_path}")
     return 0
+
 
 
 if __name__ == "__main__":

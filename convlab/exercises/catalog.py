@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CATALOG", "HIDDEN_CASES_VARIABLE", "RESULT_KEY", "Entry", "entry", "skills_table", "update_skills_table"]
-
-RESULT_KEY = "convlab_check"  # the output metadata key a check cell writes and the grader reads
-HIDDEN_CASES_VARIABLE = "CONVLAB_HIDDEN_CASES"  # the grader sets it to "1": checks add their hidden cases
+__all__ = ["CATALOG", "Entry", "entry", "skills_table", "update_skills_table"]
 
 
 class Entry(NamedTuple):

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from convlab.data import inverse_permutation, permute_pixels
-from convlab.exercises.checking import exercise, with_hidden
+from convlab.exercises.checking import HIDDEN_CASE, exercise, hidden_seed, with_hidden
 from convlab.exercises.expect import expect, expect_function, expect_tensor
 from convlab.exercises.rules import NO_COURSE_HELPERS, Rule, obeying
 
@@ -30,7 +30,7 @@ def _check_fc_params(fc_params):
                 (h * w * hidden + hidden, "you counted one input channel: the flattened image has H·W·C numbers"),
                 (_fc(h * w * c, h * w * c), "the hidden layer has `hidden` units, not one per input")]
 
-    expect_function(fc_params, "fc_params", _FC_PUBLIC, lambda: _sizes(8, 1101, 60),
+    expect_function(fc_params, "fc_params", _FC_PUBLIC, lambda: _sizes(8, hidden_seed(1101), 60),
                     lambda h, w, c, hidden: _fc(h * w * c, hidden), mistakes=mistakes, rule=NO_COURSE_HELPERS,
                     signature="def fc_params(height, width, channels, hidden):",
                     hint="every one of the H·W·C inputs has a weight to every hidden unit, and each unit has a bias")
@@ -46,7 +46,8 @@ def _check_fc_memory(fc_memory):
                 (8 * _fc(n, n), "8 bytes is a float64; the layer is float32")]
 
     expect_function(fc_memory, "fc_memory", [(1000, 1000, 1), (28, 28, 1), (224, 224, 3)],
-                    lambda: [s[:3] for s in _sizes(8, 1201, 40)], lambda h, w, c: 4 * _fc(h * w * c, h * w * c),
+                    lambda: [s[:3] for s in _sizes(8, hidden_seed(1201), 40)],
+                    lambda h, w, c: 4 * _fc(h * w * c, h * w * c),
                     mistakes=mistakes, rule=NO_COURSE_HELPERS, signature="def fc_memory(height, width, channels):",
                     hint="count weights and biases of Linear(H·W·C, H·W·C); a float32 takes 4 bytes")
 
@@ -63,7 +64,7 @@ def _check_conv_count(conv_count):
                 (c_out * c_in * k * k, "you left out the biases, one per kernel"),
                 (c_out * (c_in * k + 1), "a k×k kernel has k·k weights per channel, not k")]
 
-    hidden = lambda: [(a, b, 1 + 2 * (k % 4)) for a, b, k, _ in _sizes(8, 1301, 40)]  # noqa: E731
+    hidden = lambda: [(a, b, 1 + 2 * (k % 4)) for a, b, k, _ in _sizes(8, hidden_seed(1301), 40)]  # noqa: E731
     expect_function(conv_count, "conv_count", [(3, 10, 5), (1, 64, 3), (64, 128, 1)], hidden, _conv_real,
                     mistakes=mistakes, rule=NO_COURSE_HELPERS,
                     signature="def conv_count(in_channels, out_channels, kernel_size):",
@@ -71,7 +72,6 @@ def _check_conv_count(conv_count):
 
 
 _SHUFFLE_RULE = Rule("this exercise is about indexing: don't call convlab's permute_pixels",
-                     calls=("convlab.data.permute_pixels", "convlab.data.inverse_permutation"),
                      names=("permute_pixels", "inverse_permutation"))
 
 
@@ -87,7 +87,7 @@ def _check_shuffle(shuffle, unshuffle):
             out = expect_tensor(shuffle(images.clone(), perm.clone()), f"shuffle(images {n}×{c}×{h}×{w}, perm)")
             back = expect_tensor(unshuffle(shuffled.clone(), perm.clone()), "unshuffle(shuffled, perm)")
             again = expect_tensor(unshuffle(images.clone(), perm.clone()), "unshuffle(images, perm)")
-        batch = f"a {n}×{c}×{h}×{w} batch" + (" (a hidden case, checked only when grading)" if hidden else "")
+        batch = f"a {n}×{c}×{h}×{w} batch" + (HIDDEN_CASE if hidden else "")
         what = f"shuffle(images, perm) on {batch}"
         expect(tuple(out.shape) == (n, c, h, w), f"{what} should keep the shape, but gave {tuple(out.shape)}",
                hint="flatten H and W, index with perm, reshape back")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as nnf
 
-from convlab.exercises.checking import CheckFailed, exercise, secret
+from convlab.exercises.checking import CheckFailed, exercise, hidden_seed, secret
 from convlab.exercises.expect import expect, expect_function, expect_shape, same
 from convlab.exercises.rules import Rule
 
@@ -13,16 +13,13 @@ from convlab.exercises.rules import Rule
 HAND_X = torch.tensor([[1, 0, 2, 1], [3, 1, 0, 2], [0, 2, 1, 3]])
 HAND_K = torch.tensor([[1, -1], [0, 2]])
 
-_CONV_CALLS = ("torch.nn.functional.conv2d", "torch.conv2d", "torch.nn.functional.conv1d", "torch.conv1d",
-               "torch.nn.functional.unfold", "torch.nn.functional.conv_transpose2d", "torch.nn.Conv2d.forward",
-               "torch.Tensor.unfold")
 NO_CONVOLUTION = Rule("use loops and elementwise products, not a convolution or unfold function",
-                      calls=_CONV_CALLS, names=("conv2d", "conv1d", "unfold", "Conv2d", "Unfold", "convolution"))
+                      ops=("convolution", "convolution.transposed", "im2col", "unfold"),
+                      names=("conv2d", "conv1d", "unfold", "Conv2d", "Unfold", "convolution"))
 NO_UNFOLD = Rule("build the columns yourself, not with F.unfold or Tensor.unfold",
-                 calls=("torch.nn.functional.unfold", "torch.Tensor.unfold", "torch.nn.Unfold.forward"),
-                 names=("unfold", "Unfold", "as_strided"))
+                 ops=("im2col", "unfold", "as_strided"), names=("unfold", "Unfold", "as_strided"))
 ONLY_CONV2D = Rule("only F.conv2d may compute: no convolve/fft/unfold shortcut",
-                   calls=("torch.nn.functional.unfold", "torch.Tensor.unfold", "torch.fft.fft2", "numpy.convolve"),
+                   ops=("im2col", "unfold", "_fft_r2c", "_fft_c2c", "_fft_c2r"),
                    names=("convolve", "convolve2d", "fft2", "unfold"))
 
 # (height, width, kH, kW): non-square inputs and kernels, a 1×1 kernel and a kernel as big as the input
@@ -80,7 +77,7 @@ def _check_corr2d(corr2d):
     def mistakes(image, kernel):
         return [(_xcorr(image, kernel.flip(0, 1)), "it flips the kernel: cross-correlation uses kernel[a, b] as it is")]
 
-    expect_function(corr2d, "corr2d", _pairs(_PUBLIC_SHAPES, 100), lambda: _hidden_pairs(2200), _xcorr,
+    expect_function(corr2d, "corr2d", _pairs(_PUBLIC_SHAPES, 100), lambda: _hidden_pairs(hidden_seed(2200)), _xcorr,
                     signature="def corr2d(image, kernel):", mistakes=mistakes, describe=_describe("corr2d"),
                     rule=NO_CONVOLUTION, atol=1e-4, rtol=1e-4,
                     hint="the output has (H − kH + 1) × (W − kW + 1) cells; each is (window * kernel).sum()")
@@ -102,7 +99,7 @@ def _check_im2col(im2col_1ch):
         return [(image, kernel.shape[0], kernel.shape[1]) for image, kernel in pairs]
 
     expect_function(im2col_1ch, "im2col_1ch", cases(_pairs(_PUBLIC_SHAPES, 100)),
-                    lambda: cases(_hidden_pairs(2300)), _unfold, mistakes=mistakes,
+                    lambda: cases(_hidden_pairs(hidden_seed(2300))), _unfold, mistakes=mistakes,
                     signature="def im2col_1ch(image, kh, kw):", describe=lambda image, kh, kw: (
                         f"im2col_1ch of a {tuple(image.shape)} image with a {kh}×{kw} window"), rule=NO_UNFOLD,
                     hint="column L is the window at (L // out_w, L % out_w), flattened row by row")
@@ -129,7 +126,8 @@ def _check_true_conv(true_conv):
                                                "convolution pads kH − 1 rows and kW − 1 columns on each side"),
         ]
 
-    expect_function(true_conv, "true_conv", _pairs(_PUBLIC_SHAPES, 100), lambda: _hidden_pairs(2400), _true_conv,
+    expect_function(true_conv, "true_conv", _pairs(_PUBLIC_SHAPES, 100), lambda: _hidden_pairs(hidden_seed(2400)),
+                    _true_conv,
                     mistakes=mistakes, signature="def true_conv(image, kernel):", describe=_describe("true_conv"),
                     rule=ONLY_CONV2D, atol=1e-4, rtol=1e-4,
                     hint="(X * K)[i, j] = Σ X[i − a, j − b]·K[a, b] reads the kernel backwards; the output has "
@@ -149,7 +147,7 @@ def _check_unfold_shape(unfold_shape):
                 ((n, c * kh * kw, (h - kh) * (w - kw)), "a window fits H − kH + 1 times down, not H − kH")]
 
     def hidden():
-        g = torch.Generator().manual_seed(25)
+        g = torch.Generator().manual_seed(hidden_seed(25))
         return [tuple(int(v) for v in torch.randint(1, 5, (2,), generator=g))
                 + tuple(int(v) for v in torch.randint(6, 14, (2,), generator=g))
                 + tuple(int(v) for v in torch.randint(1, 6, (2,), generator=g)) for _ in range(6)]

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as nnf
 
 from convlab.coverage import coverage_map
-from convlab.exercises.checking import CheckFailed, exercise, secret
+from convlab.exercises.checking import CheckFailed, exercise, hidden_seed, secret
 from convlab.exercises.expect import expect, expect_function, expect_integer
 from convlab.exercises.rules import Rule
 
@@ -33,7 +33,7 @@ def _check_keep_size_padding(keep_size_padding):
                  "you left out the dilation: the kernel spans dilation·(kernel_size − 1) + 1 pixels")]
 
     def hidden():
-        rng = random.Random(31)
+        rng = random.Random(hidden_seed(31))
         return [(rng.randint(1, 9), rng.randint(1, 4)) for _ in range(10)]
 
     expect_function(keep_size_padding, "keep_size_padding", [(3, 1), (5, 1), (1, 1), (4, 1), (3, 2), (2, 2)], hidden,
@@ -56,13 +56,15 @@ def _int_list(value, call):
 @exercise("3.2", answers=["window_counts"])
 def _check_window_counts(window_counts):
     def mistakes(size, k, p):
+        if k > size:  # no window fits without the padding
+            return []
         return [(_counts(size, k, 0), "these are the counts without padding: windows that hang over the border "
                                       "read the edge pixels too"),
                 ([min(k, size) if p else v for v in _counts(size, k, 0)], "with padding the edges are read by fewer "
                                                                            "than kernel_size windows when p < k − 1")]
 
     def hidden():
-        rng = random.Random(32)
+        rng = random.Random(hidden_seed(32))
         cases = []
         while len(cases) < 10:
             size, k, p = rng.randint(1, 12), rng.randint(1, 6), rng.randint(0, 3)
@@ -77,8 +79,8 @@ def _check_window_counts(window_counts):
 
 
 NO_PAD_FUNCTION = Rule("build the border yourself, without a padding function",
-                       calls=("torch.nn.functional.pad", "numpy.pad", "torch.nn.ReflectionPad1d.forward",
-                              "torch.nn.ReplicationPad1d.forward", "torch.nn.CircularPad1d.forward"),
+                       ops=("constant_pad_nd", "reflection_pad1d", "replication_pad1d", "torch.pad",
+                            "torch._pad_circular"),
                        names=("pad", "ReflectionPad1d", "ReplicationPad1d", "CircularPad1d", "ZeroPad1d"))
 
 
@@ -111,7 +113,7 @@ def _check_pad_row(pad_row, constant_modes):
         return found
 
     public = [(torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0]), 2, mode) for mode in PADDING_MODES]
-    expect_function(pad_row, "pad_row", public, lambda: cases(33, 12), _pad, mistakes=mistakes,
+    expect_function(pad_row, "pad_row", public, lambda: cases(hidden_seed(33), 12), _pad, mistakes=mistakes,
                     signature="def pad_row(row, padding, mode):", rule=NO_PAD_FUNCTION,
                     describe=lambda row, p, mode: f"pad_row({row.tolist()}, {p}, {mode!r})",
                     hint="zeros adds 0s; reflect mirrors about the edge pixel (not repeating it); replicate repeats "

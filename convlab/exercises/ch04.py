@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from convlab.coverage import never_visited
-from convlab.exercises.checking import CheckFailed, exercise, secret
+from convlab.exercises.checking import CheckFailed, exercise, hidden_seed, secret
 from convlab.exercises.expect import expect, expect_function, expect_integer
 from convlab.exercises.rules import NO_COURSE_HELPERS
 
@@ -76,7 +76,8 @@ def _settings(seed: int, n: int) -> list[tuple[int, ...]]:
 
 @exercise("4.2", answers=["output_size"])
 def _check_output_size(output_size):
-    expect_function(output_size, "output_size", TABLE + _settings(42, 10), lambda: _settings(4242, 30), _real_size,
+    expect_function(output_size, "output_size", TABLE + _settings(42, 10), lambda: _settings(hidden_seed(4242), 30),
+                    _real_size,
                     mistakes=_size_mistakes, rule=NO_COURSE_HELPERS, signature="def output_size(W, F, S=1, P=0, D=1):",
                     hint="⌊(W + 2P − D·(F − 1) − 1)/S⌋ + 1, with integer division //")
 
@@ -101,7 +102,7 @@ def _check_smallest_missing_stride(smallest_missing_stride):
                                   "sooner")]
 
     def hidden():
-        rng = random.Random(43)
+        rng = random.Random(hidden_seed(43))
         cases = []
         while len(cases) < 20:
             size, k, p, d = rng.randint(1, 16), rng.randint(1, 5), rng.randint(0, 2), rng.randint(1, 3)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as nnf
 
-from convlab.exercises.checking import CheckFailed, exercise, secret, with_hidden
-from convlab.exercises.expect import expect, expect_close, expect_function, expect_shape, same
+from convlab.exercises.checking import HIDDEN_CASE, CheckFailed, exercise, hidden_seed, secret, with_hidden
+from convlab.exercises.expect import expect, expect_close, expect_function, expect_shape, prefetch, same
 from convlab.exercises.rules import Rule
 
 # Exercise 5.3, by hand: two input channels, two kernels (the solutions notebook shows the same numbers).
@@ -51,8 +51,10 @@ def _check_impulse_for(impulse_for):
     gen = torch.Generator().manual_seed(52)
     weights = torch.randn(4, 3, 3, 3, generator=gen, dtype=torch.float64)  # four layers nn.Conv2d(3, 1, 3)
     public = [(0, 0, 0), (2, 0, 1), (1, 2, 2), (0, 1, 2)]
-    for (c, a, b), hidden in with_hidden(public, lambda: [case for case in _impulse_cases() if case not in public]):
-        call = f"impulse_for({c}, {a}, {b})" + (" (a hidden case, checked only when grading)" if hidden else "")
+    cases = with_hidden(public, lambda: [case for case in _impulse_cases() if case not in public])
+    prefetch(impulse_for, [case for case, _ in cases])
+    for (c, a, b), hidden in cases:
+        call = f"impulse_for({c}, {a}, {b})" + (HIDDEN_CASE if hidden else "")
         x = expect_shape(impulse_for(c, a, b), (3, 5, 5), call, hint="one 3×5×5 input: (channels, height, width)")
         read = nnf.conv2d(x[None], weights)[0, :, 1, 1]
         want = weights[:, c, a, b]
@@ -105,8 +107,7 @@ def _check_hand_two(hand_two):
 
 
 ONLY_SINGLE_CHANNEL = Rule("use only single_channel_conv and sums, no multi-channel convolution function",
-                           calls=("torch.nn.functional.conv2d", "torch.conv2d", "torch.nn.Conv2d.forward",
-                                  "torch.nn.functional.unfold", "torch.einsum"),
+                           ops=("convolution", "im2col", "torch.einsum"),
                            names=("conv2d", "Conv2d", "unfold", "einsum", "conv3d"))
 
 _PUBLIC = [(1, 1, 5, 5, (3, 3)), (3, 2, 6, 7, (3, 3)), (4, 3, 8, 5, (2, 3))]
@@ -137,7 +138,8 @@ def _check_multi_channel_conv(multi_channel_conv):
                  "only input channel 0 is used: sum over every input channel")]
 
     expect_function(multi_channel_conv, "multi_channel_conv", _layer_cases(_PUBLIC, 0),
-                    lambda: _layer_cases(_HIDDEN, 540), _layer, mistakes=mistakes, rule=ONLY_SINGLE_CHANNEL,
+                    lambda: _layer_cases(_HIDDEN, hidden_seed(540)), _layer, mistakes=mistakes,
+                    rule=ONLY_SINGLE_CHANNEL,
                     atol=1e-4, rtol=1e-4, signature="def multi_channel_conv(x, weight, bias):",
                     describe=lambda x, weight, bias: (f"multi_channel_conv of a {tuple(x.shape)} input with weight "
                                                       f"{tuple(weight.shape)}"),

@@ -8,7 +8,7 @@ import random
 import torch
 from torch import nn
 
-from convlab.exercises.checking import CheckFailed, exercise, secret
+from convlab.exercises.checking import CheckFailed, exercise, hidden_seed, secret
 from convlab.exercises.expect import expect, expect_function
 from convlab.exercises.rules import NO_COURSE_HELPERS
 
@@ -43,7 +43,7 @@ def _check_conv_vs_fc(conv_vs_fc):
                 ((conv, fc - out), "the fully-connected layer has a bias per output")]
 
     def hidden():
-        rng = random.Random(61)
+        rng = random.Random(hidden_seed(61))
         return [(rng.randint(5, 40), rng.randint(5, 40), rng.randint(1, 4), rng.randint(1, 32), rng.choice([1, 3, 5]))
                 for _ in range(6)]
 
@@ -82,7 +82,7 @@ def _check_receptive_field_of(receptive_field_of):
                                                       "layers above it")]
 
     def hidden():
-        rng = random.Random(62)
+        rng = random.Random(hidden_seed(62))
         return [([(rng.choice([1, 3, 5, 7]), rng.randint(1, 3), rng.randint(1, 2)) for _ in range(rng.randint(1, 5))],)
                 for _ in range(8)]
 
@@ -104,7 +104,7 @@ def _check_layers_needed(layers_needed):
                 ((region + 1) // 2, "n layers see 1 + 2n pixels, not 2n − 1: one pixel needs no layer")]
 
     def hidden():
-        return [(region,) for region in sorted(random.Random(63).sample(range(21, 1000), 12))]
+        return [(region,) for region in sorted(random.Random(hidden_seed(63)).sample(range(21, 1000), 12))]
 
     expect_function(layers_needed, "layers_needed", [(region,) for region in range(1, 21)], hidden, _needed,
                     mistakes=mistakes, rule=NO_COURSE_HELPERS, signature="def layers_needed(region):",

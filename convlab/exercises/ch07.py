@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from convlab.exercises.checking import CheckFailed, exercise
+from convlab.exercises.checking import CheckFailed, exercise, hidden_seed
 from convlab.exercises.expect import expect, expect_function, expect_shape
 from convlab.exercises.rules import NO_COURSE_HELPERS, Rule
 
@@ -16,9 +16,7 @@ from convlab.exercises.rules import NO_COURSE_HELPERS, Rule
 STACK_7_1 = [(16, 3, 1, 1), (32, 3, 2, 1), (64, 5, 1, 0)]
 
 NO_RUNNING = Rule("work the shapes out: running a layer or convlab's size helper is refused",
-                  calls=NO_COURSE_HELPERS.calls + ("torch.nn.Conv2d.forward", "torch.nn.functional.conv2d",
-                                                   "torch.conv2d"),
-                  names=NO_COURSE_HELPERS.names + ("Conv2d", "conv2d"))
+                  ops=("convolution",), names=NO_COURSE_HELPERS.names + ("Conv2d", "conv2d"))
 
 
 def _shapes(input_shape, layers, *, stride=True, padding=True):
@@ -51,7 +49,7 @@ def _check_shapes_through(shapes_through):
                                                                                   "out_channels")]
 
     def hidden():
-        rng = random.Random(71)
+        rng = random.Random(hidden_seed(71))
         cases = []
         for _ in range(6):
             size = rng.randint(20, 64)
@@ -86,7 +84,7 @@ _PUBLIC_ARRAYS = [("float32", (5, 7, 3), 0), ("uint8", (6, 4, 4), 1), ("float64"
 
 
 def _hidden_arrays():
-    rng = random.Random(73)
+    rng = random.Random(hidden_seed(73))
     return [(rng.choice(["uint8", "float32", "float64"]), (rng.randint(2, 9), rng.randint(2, 9), rng.choice([1, 3, 4])),
              10 + index) for index in range(6)]
 

@@ -14,40 +14,30 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from convlab.exercises.checking import CheckFailed, exercise, secret, with_hidden
-from convlab.exercises.expect import expect, expect_integer, expect_tensor
-from convlab.exercises.rules import NO_COURSE_HELPERS, Rule, obeying
+from convlab.exercises.checking import HIDDEN_CASE, CheckFailed, exercise, hidden_seed, secret, with_hidden
+from convlab.exercises.expect import expect, expect_integer, expect_tensor, prefetch
+from convlab.exercises.rules import NO_COURSE_HELPERS, POOLING_OPS, Rule, obeying
 
-HIDDEN = " (a hidden case, checked only when grading)"
+HIDDEN = HIDDEN_CASE
 
-# Everything in torch that pools, so that a "from scratch" answer cannot call it.
-_POOLING_CALLS = tuple(
-    [f"torch.nn.functional.{name}" for name in dir(F) if "pool" in name and callable(getattr(F, name))]
-    + [f"torch.{name}" for name in ("max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d",
-                                     "max_pool1d_with_indices", "adaptive_avg_pool1d", "adaptive_max_pool1d")
-       if hasattr(torch, name)]
-    + [f"torch._C._nn.{name}" for name in dir(torch._C._nn) if "pool" in name]
-)
 _POOLING_NAMES = ("max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_max_pool2d", "adaptive_avg_pool2d",
                   "lp_pool2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveMaxPool2d",
                   "AdaptiveAvgPool2d", "LPPool2d")
 
 NO_POOLING = Rule("exercise 8.1 asks for pooling from scratch — use slicing, max/mean or unfold instead",
-                  calls=_POOLING_CALLS, names=_POOLING_NAMES)
+                  ops=POOLING_OPS, names=_POOLING_NAMES)
 NO_POOLING_LAYER = Rule("exercise 8.2 asks for the size from the formula, not from a real layer",
-                        calls=_POOLING_CALLS + NO_COURSE_HELPERS.calls,
-                        names=_POOLING_NAMES + NO_COURSE_HELPERS.names)
+                        ops=POOLING_OPS, names=_POOLING_NAMES + NO_COURSE_HELPERS.names)
 NO_AUTOGRAD = Rule("exercise 8.3 asks for the gradient without autograd",
-                   calls=("torch.Tensor.backward", "torch.autograd.backward", "torch.autograd.grad"),
+                   ops=("torch.backward", "torch.grad", "max_pool2d_with_indices_backward"),
                    names=("backward", "autograd"))
 NO_RUNNING_LAYERS = Rule("exercise 8.4 asks for the shapes from the formulas, not from running the layers",
-                         calls=_POOLING_CALLS + NO_COURSE_HELPERS.calls
-                         + ("torch.nn.functional.conv2d", "torch.conv2d", "torch.nn.Conv2d.forward"),
+                         ops=POOLING_OPS + ("convolution",),
                          names=_POOLING_NAMES + ("conv2d", "Conv2d") + NO_COURSE_HELPERS.names)
 
 
 def _run(rule: Rule, answer, *args):
-    """``answer(*args)`` with the calls ``rule`` forbids refused (its code is read once, by the caller)."""
+    """``answer(*args)``, traced for what ``rule`` forbids (its code is read once, by the caller)."""
     with obeying(rule._replace(names=())):
         return answer(*args)
 
@@ -84,8 +74,8 @@ def _check_pool(pool):
     expect(callable(pool), "pool should be a function pool(x, kernel_size, stride, mode)")
     with obeying(NO_POOLING, pool):
         pass  # reads the answer's code for the pooling functions before anything runs
-    gen, hidden_gen = torch.Generator().manual_seed(810), torch.Generator().manual_seed(8100)
-    for (shape, k, s), hidden in with_hidden(_pool_cases(), lambda: _pool_cases(8101, fixed=False)):
+    gen, hidden_gen = torch.Generator().manual_seed(810), torch.Generator().manual_seed(hidden_seed(8100))
+    for (shape, k, s), hidden in with_hidden(_pool_cases(), lambda: _pool_cases(hidden_seed(8101), fixed=False)):
         x = torch.randn(shape, generator=hidden_gen if hidden else gen, dtype=torch.float64)
         wanted = {"max": F.max_pool2d(x, k, s), "avg": F.avg_pool2d(x, k, s)}
         for mode, want in wanted.items():
@@ -131,7 +121,7 @@ def _size_cases() -> list[tuple[int, int, int, int, bool]]:
 
 def _hidden_size_cases() -> list[tuple[int, int, int, int, bool]]:
     """Larger seeded cases the notebook never shows, half of them with ceil_mode."""
-    gen = torch.Generator().manual_seed(8200)
+    gen = torch.Generator().manual_seed(hidden_seed(8200))
     cases = []
     while len(cases) < 16:
         size, k, s = (int(torch.randint(low, high + 1, (1,), generator=gen)) for low, high in [(8, 99), (1, 7), (1, 5)])
@@ -146,7 +136,9 @@ def _check_pool_out(pool_out):
     expect(callable(pool_out), "pool_out should be a function pool_out(size, kernel_size, stride, padding, ceil_mode)")
     with obeying(NO_POOLING_LAYER, pool_out):
         pass
-    for (size, k, s, p, ceil), hidden in with_hidden(_size_cases(), _hidden_size_cases):
+    cases = with_hidden(_size_cases(), _hidden_size_cases)
+    prefetch(pool_out, [case for case, _ in cases], NO_POOLING_LAYER)
+    for (size, k, s, p, ceil), hidden in cases:
         real = _real_size(size, k, s, p, ceil)
         what = f"pool_out({size}, {k}, {s}, {p}, ceil_mode={ceil})" + (HIDDEN if hidden else "")
         got = _run(NO_POOLING_LAYER, pool_out, size, k, s, p, ceil)
@@ -192,7 +184,7 @@ def _check_max_pool_grad(max_pool_grad):
                                     "stride)")
     with obeying(NO_AUTOGRAD, max_pool_grad):
         pass
-    gen, hidden_gen = torch.Generator().manual_seed(83), torch.Generator().manual_seed(8300)
+    gen, hidden_gen = torch.Generator().manual_seed(83), torch.Generator().manual_seed(hidden_seed(8300))
     for (shape, k, s), hidden in with_hidden(_GRAD_CASES, lambda: _HIDDEN_GRAD_CASES):
         x = torch.randn(shape, generator=hidden_gen if hidden else gen, dtype=torch.float64)
         out_shape = F.max_pool2d(x, k, s).shape
@@ -264,7 +256,9 @@ def _check_stack_shapes(stack_shapes):
     with obeying(NO_RUNNING_LAYERS, stack_shapes):
         pass
     stack = _lenet_like()
-    for size, hidden in with_hidden(_SIZES, lambda: _HIDDEN_SIZES):
+    sizes = with_hidden(_SIZES, lambda: _HIDDEN_SIZES)
+    prefetch(stack_shapes, [(size,) for size, _ in sizes], NO_RUNNING_LAYERS)
+    for size, hidden in sizes:
         real = _real_shapes(stack, size)
         got = _run(NO_RUNNING_LAYERS, stack_shapes, size)
         what = f"stack_shapes({size})" + (HIDDEN if hidden else "")
@@ -298,7 +292,7 @@ def _compare_shapes(got, real: list[tuple[int, int, int]], what: str) -> None:
 @exercise("8.5", answers=["avg_pool_conv"])
 def _check_avg_pool_conv(avg_pool_conv):
     expect(callable(avg_pool_conv), "avg_pool_conv should be a function avg_pool_conv(channels, kernel_size)")
-    gen, hidden_gen = torch.Generator().manual_seed(85), torch.Generator().manual_seed(8500)
+    gen, hidden_gen = torch.Generator().manual_seed(85), torch.Generator().manual_seed(hidden_seed(8500))
     public = [(1, 2), (3, 2), (4, 3), (2, 4), (5, 1)]
     for (channels, k), hidden in with_hidden(public, lambda: [(6, 3), (7, 2), (3, 5), (8, 4)]):
         what = f"avg_pool_conv({channels}, {k})" + (HIDDEN if hidden else "")

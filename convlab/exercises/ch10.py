@@ -13,11 +13,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from convlab.exercises.checking import CheckFailed, exercise, secret, with_hidden
-from convlab.exercises.expect import expect, expect_close, expect_function, expect_integer, expect_shape
+from convlab.exercises.checking import HIDDEN_CASE, CheckFailed, exercise, hidden_seed, secret, with_hidden
+from convlab.exercises.expect import expect, expect_close, expect_function, expect_integer, expect_shape, prefetch
 from convlab.exercises.rules import NO_COURSE_HELPERS, Rule, obeying
 
-HIDDEN = " (a hidden case, checked only when grading)"
+HIDDEN = HIDDEN_CASE
 
 
 def _conv_cases(seed: int, n: int = 5) -> list[dict]:
@@ -63,7 +63,8 @@ def _describe(case: dict, hidden: bool = False) -> str:
 def _gradient_cases(seed: int) -> list[tuple[tuple[dict, int], bool]]:
     """((case, seed of its tensors), is_hidden): the public cases, then the hidden ones when grading."""
     public = [(case, seed * 10 + i) for i, case in enumerate(_conv_cases(seed))]
-    return with_hidden(public, lambda: [(case, seed * 100 + i) for i, case in enumerate(_conv_cases(seed * 100, 4))])
+    base = hidden_seed(seed * 100)
+    return with_hidden(public, lambda: [(case, base + i) for i, case in enumerate(_conv_cases(base, 4))])
 
 
 def _block_real(c_in: int, c_out: int, k: int) -> tuple[int, int]:
@@ -104,7 +105,7 @@ def _check_block_params(block_params):
         return tuple(expect_integer(v, call, hint="a parameter count is a whole number") for v in value)
 
     expect_function(block_params, "block_params", [(32, 64, 3), (3, 16, 5), (64, 128, 1), (16, 16, 7)],
-                    lambda: _block_cases(1010), _block_real, mistakes=mistakes, convert=pair_of_ints,
+                    lambda: _block_cases(hidden_seed(1010)), _block_real, mistakes=mistakes, convert=pair_of_ints,
                     rule=NO_COURSE_HELPERS, signature="def block_params(in_channels, out_channels, kernel_size):",
                     hint="standard: out_channels kernels of k×k×in_channels; separable: one k×k kernel per input "
                          "channel, then a 1×1 convolution from in_channels to out_channels; no biases")
@@ -121,8 +122,7 @@ def _check_bias_grad(bias_grad):
 
 NO_WEIGHT_GRAD_SHORTCUTS = Rule(
     "this exercise rules out autograd and torch.nn.grad: compute dW yourself from nnf.unfold (im2col)",
-    calls=("torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward",
-           "torch.nn.grad.conv2d_weight", "convlab.ops.grad_weight"),
+    ops=("convolution_backward", "torch.backward", "torch.grad"),
     names=("autograd", "backward", "grad", "conv2d_weight", "convolution_backward", "grad_weight"),
 )
 
@@ -230,7 +230,7 @@ def _transposed_mistakes(size, k, s, p, op, d) -> list[tuple[int, str]]:
     ]
 
 NO_TRANSPOSED_HELPER = Rule("work it out yourself: convlab's helper that computes the answer is refused",
-                            calls=("convlab.arith.transposed_output_size",), names=("transposed_output_size",))
+                            names=("transposed_output_size",))
 
 
 @exercise("10.5", answers=["transposed_out"])
@@ -239,7 +239,9 @@ def _check_transposed_out(transposed_out):
            hint="def transposed_out(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):")
     with obeying(NO_TRANSPOSED_HELPER, transposed_out):
         pass  # reads the answer's code for the helper before anything runs
-    for (size, k, s, p, op, d), hidden in with_hidden(_transposed_cases(), lambda: _transposed_cases(1050, 12)):
+    cases = with_hidden(_transposed_cases(), lambda: _transposed_cases(hidden_seed(1050), 12))
+    prefetch(transposed_out, [case for case, _ in cases], NO_TRANSPOSED_HELPER)
+    for (size, k, s, p, op, d), hidden in cases:
         call = f"transposed_out({size}, {k}, stride={s}, padding={p}, output_padding={op}, dilation={d})"
         call += HIDDEN if hidden else ""
         layer = nn.ConvTranspose2d(1, 1, (k, 1), (s, 1), (p, 0), (op, 0), dilation=(d, 1))  # one axis is enough
@@ -263,10 +265,7 @@ def _check_transposed_out(transposed_out):
 NO_SHORTCUTS = Rule(
     "this exercise rules out autograd, transposed convolutions, torch.nn.grad and F.fold (col2im): compute it "
     "yourself with nnf.conv2d, a full correlation of dY with the kernel rotated by 180°",
-    calls=("torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward",
-           "torch.nn.functional.conv_transpose2d", "torch.conv_transpose2d", "torch.nn.ConvTranspose2d.forward",
-           "torch.nn.grad.conv2d_input", "torch.nn.functional.fold", "convlab.ops.grad_input",
-           "convlab.ops.input_grad_by_correlation"),
+    ops=("convolution_backward", "convolution.transposed", "col2im", "torch.backward", "torch.grad"),
     names=("autograd", "backward", "conv_transpose2d", "ConvTranspose2d", "conv2d_input", "fold", "Fold",
            "grad_input", "input_grad_by_correlation"),
 )
@@ -323,7 +322,8 @@ def _check_input_grad(input_grad):
     with obeying(NO_SHORTCUTS, input_grad):
         pass  # reads the answer's code for the shortcuts before anything runs
     public = [(layer, 1060 + i) for i, layer in enumerate(_input_grad_cases())]
-    hidden_cases = lambda: [(layer, 10600 + i) for i, layer in enumerate(_input_grad_cases(1060, 5))]  # noqa: E731
+    base = hidden_seed(10600)
+    hidden_cases = lambda: [(layer, base + i) for i, layer in enumerate(_input_grad_cases(base, 5))]  # noqa: E731
     for (case, seed), hidden in with_hidden(public, hidden_cases):
         weight, grad, expected = _input_grad_reference(case, seed)
         what = f"input_grad for {_describe_input_grad(case, hidden)}"
@@ -365,7 +365,7 @@ def _local_mistakes(c, o, k, size, s, p, positions) -> list[tuple[int, str]]:
     ]
 
 NO_UNSHARED_HELPER = Rule("work it out yourself: convlab's helper that computes the answer is refused",
-                          calls=("convlab.arith.unshared_params",), names=("unshared_params",))
+                          names=("unshared_params",))
 
 
 @exercise("10.7", answers=["local_params"])
@@ -374,7 +374,9 @@ def _check_local_params(local_params):
            hint="def local_params(in_channels, out_channels, kernel_size, size, stride=1, padding=0):")
     with obeying(NO_UNSHARED_HELPER, local_params):
         pass  # reads the answer's code for the helper before anything runs
-    for (c, o, k, size, s, p), hidden in with_hidden(_local_cases(), lambda: _local_cases(1070, 8)):
+    cases = with_hidden(_local_cases(), lambda: _local_cases(hidden_seed(1070), 8))
+    prefetch(local_params, [case for case, _ in cases], NO_UNSHARED_HELPER)
+    for (c, o, k, size, s, p), hidden in cases:
         call = f"local_params({c}, {o}, {k}, size={size}, stride={s}, padding={p})" + (HIDDEN if hidden else "")
         conv = nn.Conv2d(c, o, k, stride=s, padding=p)  # the same windows, shared: count it, and its positions
         with torch.no_grad():

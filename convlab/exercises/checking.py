@@ -5,25 +5,27 @@ A chapter's checks live in ``convlab/exercises/chNN.py`` and are registered with
 A notebook's check cell is one line, ``check("1.2")``: it reads the
 exercise's answer names from the notebook's namespace, runs the registered check, and shows
 one line — ✅ passed, ❌ failed (a diagnosis, what the answer gave, a hint), ⏳ not attempted or
-💥 error. It never raises, so *Run All* carries on. The grader reads the same result from the
-output's metadata.
-
+💥 error. It never raises, so *Run All* carries on.
 Feedback teaches without telling: a failed check names the input, the learner's own output and
 the likely mistake, never the expected value. The expected value of a failing comparison is
 passed through :func:`secret` (the ``expect_*`` helpers do it), so that a test can record it
 and prove that no feedback contains it.
 
-Hidden cases: a function answer is checked on public cases in the notebook and, when the grader
-runs (it sets the environment variable ``CONVLAB_HIDDEN_CASES=1`` for its kernel), also on
-further seeded random cases the notebook never shows — see :func:`with_hidden`.
+Hidden cases: a function answer is checked on public cases in the notebook and, when graded
+(inside :func:`grading`), also on further random cases the notebook never shows, drawn from a
+fresh seed on every run — see :func:`with_hidden` and :func:`hidden_seed`. The grader runs the
+checks in its own process, on stand-ins for the learner's answers
+(:mod:`convlab.exercises.remote`); a notebook's ``check("N.k")`` runs them on the answers
+themselves, for instant feedback that never decides a grade.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import importlib
 import inspect
-import os
+import secrets
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,30 +34,48 @@ from typing import Any
 from IPython.display import display
 
 from convlab.exercises import catalog
-from convlab.exercises.catalog import HIDDEN_CASES_VARIABLE, RESULT_KEY
+from convlab.exercises.status import HIDDEN_CASE, Status
 
 __all__ = [
-    "RESULT_KEY",
-    "HIDDEN_CASES_VARIABLE",
+    "HIDDEN_CASE",
     "CheckFailed",
     "Exercise",
     "check",
     "exercise",
     "exercises_of_chapter",
     "get_exercise",
+    "grading",
     "hidden_cases",
+    "hidden_seed",
     "recording_secrets",
     "secret",
     "with_hidden",
 ]
 
-# read once at import too: an answer cell that unsets the variable does not switch the hidden cases off
-_HIDDEN_AT_IMPORT = os.environ.get(HIDDEN_CASES_VARIABLE) == "1"
+# None in a learner's notebook; when grading, whether the hidden cases' seeds are fresh. One per
+# thread (a context variable): a grader may grade two notebooks at once in threads.
+_grading: contextvars.ContextVar[bool | None] = contextvars.ContextVar("convlab_grading", default=None)
+
+
+@contextlib.contextmanager
+def grading(*, fresh: bool = True) -> Iterator[None]:
+    """Inside the block the checks add their hidden cases, drawn from a new random seed at every
+    :func:`hidden_seed` call (``fresh=False``: from the checks' fixed seeds, for tests)."""
+    token = _grading.set(fresh)
+    try:
+        yield
+    finally:
+        _grading.reset(token)
 
 
 def hidden_cases() -> bool:
-    """Are the hidden cases on (the grader's kernel), or only the public ones (a learner's)?"""
-    return _HIDDEN_AT_IMPORT or os.environ.get(HIDDEN_CASES_VARIABLE) == "1"
+    """Are the hidden cases on (grading), or only the public ones (a learner's notebook)?"""
+    return _grading.get() is not None
+
+
+def hidden_seed(fixed: int) -> int:
+    """The seed of a hidden case generator: a fresh random one when grading, else ``fixed``."""
+    return secrets.randbits(31) if _grading.get() else fixed
 
 
 def with_hidden(public: list, hidden: Callable[[], list]) -> list[tuple[Any, bool]]:
@@ -83,7 +103,7 @@ def recording_secrets() -> Iterator[list]:
     finally:
         _recorders.remove(recorded)
 
-PASSED, FAILED, NOT_ATTEMPTED, ERROR = "passed", "failed", "not attempted", "error"
+PASSED, FAILED, NOT_ATTEMPTED, ERROR = Status.PASSED, Status.FAILED, Status.NOT_ATTEMPTED, Status.ERROR
 
 
 class CheckFailed(Exception):
@@ -188,7 +208,7 @@ class CheckResult:
     """What one check found; shows as one line in a notebook."""
 
     exercise_id: str
-    status: str
+    status: Status
     feedback: str
     points: float
     max_points: float
@@ -196,16 +216,6 @@ class CheckResult:
     def line(self) -> str:
         icon = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", ERROR: "💥"}[self.status]
         return f"{icon} Exercise {self.exercise_id} {self.status}: {self.feedback}"
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        record = {
-            "exercise": self.exercise_id,
-            "status": self.status,
-            "feedback": self.feedback,
-            "points": self.points,
-            "max_points": self.max_points,
-        }
-        return {"text/plain": self.line()}, {RESULT_KEY: record}
 
     def __repr__(self) -> str:
         return self.line()
@@ -249,6 +259,8 @@ def check(exercise_id: str) -> None:
 
 def describe_error(error: BaseException) -> str:
     """``"ZeroDivisionError: division by zero (your line 3: x = 1 / 0)"``."""
+    if hasattr(error, "description"):  # raised in the learner's kernel, described there
+        return str(error.description)
     text = f"{type(error).__name__}: {error}"
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         filename = str(frame.filename)

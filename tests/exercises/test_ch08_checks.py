@@ -10,9 +10,7 @@ import torch
 import torch.nn.functional as nnf
 from torch import nn
 
-from convlab.exercises import ch08
 from convlab.exercises.checking import run_check
-from convlab.exercises.rules import _owner
 
 
 def _run(exercise_id: str, source: str):
@@ -26,7 +24,7 @@ MISTAKES = [
             '    if mode == "max":\n'
             '        return nnf.max_pool2d(x, kernel_size, stride)\n'
             '    return nnf.avg_pool2d(x, kernel_size, stride)\n',
-     "used torch.nn.functional.max_pool2d"),
+     "used max_pool2d"),
     ("8.1", 'def pool(x, kernel_size, stride, mode="max"):\n'
             '    layer = nn.MaxPool2d if mode == "max" else nn.AvgPool2d\n'
             '    return layer(kernel_size, stride)(x)\n',
@@ -99,17 +97,11 @@ def test_each_mistake_gets_its_diagnosis(exercise_id, source, diagnosis):
     assert "expected" not in result.feedback  # never the expected value
 
 
-def _refused_functions():
-    paths = ch08.NO_RUNNING_LAYERS.calls + ch08.NO_AUTOGRAD.calls
-    return [getattr(*_owner(path)) for path in paths]
-
-
-def test_switched_off_functions_come_back():
-    originals = _refused_functions()
+def test_the_trace_ends_with_each_check():
     _run("8.1", MISTAKES[0][1])
     _run("8.3", MISTAKES[6][1])
     _run("8.4", MISTAKES[10][1])
-    assert _refused_functions() == originals
+    assert torch._C._len_torch_dispatch_stack() == 0
     assert nnf.max_pool2d(torch.arange(4.0).view(1, 1, 2, 2), 2).item() == 3.0
 
 

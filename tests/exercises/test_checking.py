@@ -31,23 +31,29 @@ def test_a_known_mistake_is_diagnosed_instead_of_the_generic_hint():
     assert "generic" not in failure.value.feedback() and "8" not in failure.value.feedback().replace("64", "")
 
 
-def test_rules_refuse_a_forbidden_call_even_when_the_learner_catches_it():
+_ESCAPES = {  # every alias of a convolution ends in ATen's one convolution operator
+    "F.conv2d": "def corr(x, k):\n    return nnf.conv2d(x, k)\n",
+    "torch.ops.aten.convolution": "def corr(x, k):\n"
+    "    return torch.ops.aten.convolution(x, k, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1)\n",
+    "torch._C._VariableFunctions.conv2d": "def corr(x, k):\n    return torch._C._VariableFunctions.conv2d(x, k)\n",
+    "a conv2d captured earlier": "_c = getattr(nnf, 'con' + 'v2d')\ndef corr(x, k):\n    return _c(x, k)\n",
+    "a caught call": "def corr(x, k):\n    try:\n        nnf.conv2d(x, k)\n    finally:\n        return x\n",
+}
+
+
+@pytest.mark.parametrize("escape", list(_ESCAPES))
+def test_rules_are_traced_whatever_the_alias(escape):
     import torch
     import torch.nn.functional as nnf
 
     from convlab.exercises.rules import ForbiddenCall, Rule, obeying
 
-    def sneaky(x):
-        try:
-            return nnf.conv2d(x, x)
-        except Exception:
-            return x
-
-    original = nnf.conv2d
-    with pytest.raises(ForbiddenCall, match="rule broken: no conv2d"):
-        with obeying(Rule("no conv2d", calls=("torch.nn.functional.conv2d", "torch.Tensor.unfold")), sneaky):
-            sneaky(torch.zeros(1, 1, 2, 2))
-    assert nnf.conv2d is original and "unfold" not in vars(torch.Tensor)  # put back as it was
+    space = {"torch": torch, "nnf": nnf}
+    exec(_ESCAPES[escape], space)  # noqa: S102 - a learner's answer, as a kernel would run it
+    with pytest.raises(ForbiddenCall, match="rule broken: no conv2d — your code used convolution"):
+        with obeying(Rule("no conv2d", ops=("convolution",)), space["corr"]):
+            space["corr"](torch.zeros(1, 1, 3, 3), torch.zeros(1, 1, 2, 2))
+    assert torch._C._len_torch_dispatch_stack() == 0  # the trace is gone after the block
 
 
 def test_missing_name_and_stub_are_not_attempted():
@@ -73,13 +79,6 @@ def test_check_displays_one_line_and_never_raises(capsys):
     out = capsys.readouterr().out
     assert "⏳ Exercise 98.1 not attempted" in out
     assert "💥" in out and "no.such" in out
-
-
-def test_check_result_carries_metadata_for_the_grader():
-    result = run_check("98.1", {"double": lambda x: 2 * x})
-    data, metadata = result._repr_mimebundle_()
-    assert data == {"text/plain": result.line()}
-    assert metadata["convlab_check"]["status"] == "passed"
 
 
 def test_unknown_exercise_is_a_clear_error():

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import torch
 
-from convlab.exercises.catalog import HIDDEN_CASES_VARIABLE
-from convlab.exercises.checking import RESULT_KEY, recording_secrets, run_check
+from convlab.exercises.checking import grading as grading_mode
+from convlab.exercises.checking import recording_secrets, run_check
 from tests import grading_helpers as nb
 from tests.exercises.notebook_namespace import exercise_ids, namespace, run_source
 
@@ -35,12 +35,14 @@ def _solved(name: str) -> dict:
 
 
 @pytest.fixture(params=[False, True], ids=["notebook", "grading"])
-def grading(request, monkeypatch):
+def grading(request):
+    """The checks as in a notebook (public cases), or as the grader runs them (hidden cases too,
+    from the checks' fixed seeds, so that a failure can be repeated)."""
     if request.param:
-        monkeypatch.setenv(HIDDEN_CASES_VARIABLE, "1")
+        with grading_mode(fresh=False):
+            yield True
     else:
-        monkeypatch.delenv(HIDDEN_CASES_VARIABLE, raising=False)
-    return request.param
+        yield False
 
 
 def _ids(params):
@@ -100,8 +102,7 @@ def renderings(value) -> list[str]:
 
 
 def assert_reveals_nothing(result, secrets):
-    record = result._repr_mimebundle_()[1][RESULT_KEY]
-    shown = result.line() + "\n" + json.dumps(record, ensure_ascii=False)
+    shown = result.line() + "\n" + json.dumps(result.feedback, ensure_ascii=False)
     for value in secrets:
         for text in renderings(value):
             assert text not in shown, f"the feedback shows the expected {text!r}: {result.feedback}"
@@ -126,8 +127,7 @@ def test_wrong_answer_is_diagnosed_without_the_answer(name, exercise_id, index, 
 def test_every_enforced_rule_has_a_rule_breaker_in_the_tests(name, exercise_id, monkeypatch):
     from convlab.exercises.rules import recording_rules
 
-    monkeypatch.setenv(HIDDEN_CASES_VARIABLE, "1")
-    with recording_rules() as rules:
+    with grading_mode(fresh=False), recording_rules() as rules:
         assert run_check(exercise_id, dict(_solved(name))).status == "passed"
     assert bool(rules) == (exercise_id in nb.rule_breakers(name)), (
         f"{exercise_id} enforces {set(rules)}: add an answer that breaks it to RULE_BREAKERS in tests/wrong_answers"
@@ -192,10 +192,9 @@ def test_copied_public_results_fail_the_hidden_cases(name, exercise_id, monkeypa
         pytest.skip("not a function answer: its hidden-case defence is asking it as a function")
     copiers = {answer: Copier(space[answer]) for answer in functions}
     space.update(copiers)
-    monkeypatch.delenv(HIDDEN_CASES_VARIABLE, raising=False)
     assert run_check(exercise_id, space).status == "passed"  # it learnt the notebook's cases
     for copier in copiers.values():
         copier.learning = False
-    monkeypatch.setenv(HIDDEN_CASES_VARIABLE, "1")
-    result = run_check(exercise_id, space)
+    with grading_mode():  # fresh hidden cases, as when graded
+        result = run_check(exercise_id, space)
     assert result.status == "failed" and "hidden case" in result.feedback, result.feedback

@@ -1,5 +1,5 @@
 """The grader behind ``python -m convlab.grade``: assemble, execute, report."""
 
-from convlab.course.grading.grader import grade_notebook, grade_paths, grade_runs
+from convlab.course.grading.grader import grade_notebook, grade_paths
 
-__all__ = ["grade_notebook", "grade_paths", "grade_runs"]
+__all__ = ["grade_notebook", "grade_paths"]

@@ -60,8 +60,13 @@ def read_learner_notebook(path: Path) -> nbformat.NotebookNode:
 
 
 def course_names() -> list[str]:
-    """The stems of the course's exercise notebooks, from ``solutions/``."""
-    return [path.stem for path in notebooks.course_notebooks(notebooks.SOLUTIONS)]
+    """The stems of the course's exercise notebooks, from ``solutions/`` (or, in a release
+    without solutions, from ``exercises/``)."""
+    return [path.stem for path in notebooks.course_notebooks(_source_folder())]
+
+
+def _source_folder():
+    return notebooks.SOLUTIONS if notebooks.SOLUTIONS.is_dir() else notebooks.EXERCISES
 
 
 def identify(notebook: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
@@ -84,10 +89,13 @@ def identify(notebook: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
 
 
 def canonical(name: str) -> nbformat.NotebookNode:
-    """The exercise notebook ``name`` as the course generates it from ``solutions/``."""
+    """The exercise notebook ``name`` as the course generates it from ``solutions/`` (in a release
+    without solutions: as ``exercises/`` holds it, generated the same way)."""
     try:
+        if not notebooks.SOLUTIONS.is_dir():
+            return notebooks.read(notebooks.EXERCISES / f"{name}.ipynb")
         return to_exercises(notebooks.read(notebooks.SOLUTIONS / f"{name}.ipynb"), f"{name}.ipynb")
-    except SolutionError as error:
+    except (SolutionError, OSError, ValueError) as error:
         raise NotGradable(f"the course's own notebook {name} is broken: {error}") from None
 
 

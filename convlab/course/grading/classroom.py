@@ -20,7 +20,7 @@ from pathlib import Path
 
 from convlab.course import notebooks
 from convlab.course.grading.grader import grade_notebook
-from convlab.course.grading.report import ExerciseResult, NotebookResult
+from convlab.course.grading.report import ExerciseResult, NotebookResult, Status
 
 
 @dataclass
@@ -90,7 +90,7 @@ def _grade_one(path: Path, options: Options) -> NotebookResult:
         )
     except Exception as error:  # nbclient and jupyter_client raise many kinds
         message = f"the grader could not grade this notebook ({type(error).__name__}: {error})"
-        return NotebookResult(str(path), [ExerciseResult("notebook", "error", 0.0, 0.0, message)], problem=message)
+        return NotebookResult(str(path), [ExerciseResult("notebook", Status.ERROR, 0.0, 0.0, message)], problem=message)
 
 
 def _grade_in_pool(tasks, jobs: int, options: Options, done: dict, tracker: _Progress) -> None:
@@ -125,7 +125,7 @@ def _run_pool(tasks, jobs: int, options: Options, done: dict, tracker: _Progress
 
 def _worker_died(path: Path) -> NotebookResult:
     message = "the grading process itself was killed while grading this notebook (a cell killed its parent?)"
-    return NotebookResult(str(path), [ExerciseResult("notebook", "error", 0.0, 0.0, message)], problem=message)
+    return NotebookResult(str(path), [ExerciseResult("notebook", Status.ERROR, 0.0, 0.0, message)], problem=message)
 
 
 class _Progress:

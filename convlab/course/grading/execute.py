@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import tempfile
@@ -14,7 +13,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 from convlab.course.grading.assemble import Slot
-from convlab.exercises.catalog import HIDDEN_CASES_VARIABLE
+from convlab.course.grading.kernel import KernelChannel
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -34,7 +33,7 @@ class CellRun:
 
 
 def run_cells(
-    slots: list[Slot], *, cell_timeout: float, notebook_timeout: float, progress=None, sandbox=None
+    slots: list[Slot], *, cell_timeout: float, notebook_timeout: float, progress=None, sandbox=None, judge=None
 ) -> list[CellRun]:
     """Execute ``slots`` in order in one fresh kernel started in an empty temporary folder.
 
@@ -44,7 +43,11 @@ def run_cells(
     not kept) and the next cell runs, so one cell costs one exercise; at most
     ``_KERNEL_LIVES`` kernels are started. ``sandbox`` (a :class:`convlab.course.grading.sandbox.Sandbox`)
     confines each kernel.
-    The kernel's environment has ``CONVLAB_HIDDEN_CASES=1``: the checks add their hidden cases.
+
+    A check slot (role ``"check"``) is not run in the kernel: ``judge(channel, exercise_id,
+    runs)`` is called in its place, with a :class:`~convlab.course.grading.kernel.KernelChannel`
+    to the live kernel, so that each exercise is checked right after its cells, as in the
+    notebook. If the kernel dies under it, the slot counts as a cell that killed the kernel.
     """
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(slot.source) for slot in slots])
     runs = [CellRun(slot, "not run") for slot in slots]
@@ -52,21 +55,23 @@ def run_cells(
         start = time.monotonic()
         first = 0
         for _life in range(_KERNEL_LIVES):
-            with _socket_folder(sandbox) as sockdir:
-                client = _client(notebook, cell_timeout, workdir, sandbox, sockdir)
-                with client.setup_kernel(env={**os.environ, HIDDEN_CASES_VARIABLE: "1"}):
+            with tempfile.TemporaryDirectory(prefix="convlab-conn-") as conndir:
+                client = _client(notebook, cell_timeout, workdir, sandbox, conndir)
+                with client.setup_kernel(env=dict(os.environ)):
+                    channel = KernelChannel(client, wait_until_idle=lambda c: _wait_until_idle(c, len(runs)))
+                    channel.deadline = start + notebook_timeout
                     _replay(client, runs[:first])
-                    first = _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout, progress)
+                    first = _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout,
+                                     progress, judge, channel)
             if first >= len(runs):
                 break
     return runs
 
 
-# --- kernel restarts and sandboxed kernels (issue 16) ---
 _KERNEL_LIVES = 4
 
 
-def _client(notebook, cell_timeout: float, workdir: str, sandbox, sockdir: str | None) -> NotebookClient:
+def _client(notebook, cell_timeout: float, workdir: str, sandbox, conndir: str) -> NotebookClient:
     client = NotebookClient(
         notebook,
         timeout=max(1, int(round(cell_timeout))),
@@ -79,38 +84,37 @@ def _client(notebook, cell_timeout: float, workdir: str, sandbox, sockdir: str |
         store_widget_state=False,
     )
     if sandbox is not None:
-        client.km = sandbox.kernel_manager(workdir=workdir, sockdir=sockdir)
+        client.km = sandbox.kernel_manager(conndir=conndir)
     return client
-
-
-@contextlib.contextmanager
-def _socket_folder(sandbox):
-    """A private folder for the kernel's ipc sockets and connection file (sandbox only)."""
-    if sandbox is None:
-        yield None
-        return
-    with tempfile.TemporaryDirectory(prefix="convlab-sock-") as sockdir:
-        yield sockdir
 
 
 def _replay(client: NotebookClient, earlier: list[CellRun]) -> None:
     """Run again, in a new kernel, the earlier cells that neither timed out nor killed the kernel."""
     for index, run in enumerate(earlier):
-        if run.state in ("ok", "error"):
+        if run.state in ("ok", "error") and run.slot.role != "check":
             try:
                 client.execute_cell(nbformat.v4.new_code_cell(run.slot.source), index, store_history=False)
             except DeadKernelError:
                 return
 
 
-def _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout, progress) -> int:
-    """Run cells from ``first``; return the index to go on from, ``len(runs)`` when done."""
+def _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeout, progress, judge, channel) -> int:
+    """Run cells from ``first`` (judging at each check slot); return the index to go on from,
+    ``len(runs)`` when done."""
     for index in range(first, len(runs)):
         cell, run = notebook.cells[index], runs[index]
         if time.monotonic() - start > notebook_timeout:
             return len(runs)
         if progress:
             progress(index, len(runs), run.slot)
+        if run.slot.role == "check":
+            run.state = "ok"
+            if judge is not None:
+                judge(channel, run.slot.exercise, runs)
+            run.state = "kernel died" if channel.dead else "ok"
+            if channel.dead:
+                return index + 1
+            continue
         began = time.monotonic()
         try:
             client.execute_cell(cell, index)
@@ -126,9 +130,6 @@ def _execute(client, notebook, runs, first, start, cell_timeout, notebook_timeou
         else:
             run.state = "error" if run.error() else "ok"
     return len(runs)
-
-
-# --- end of issue 16 ---
 
 
 def _wait_until_idle(client: NotebookClient, index: int) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-STATUSES = ("passed", "failed", "not attempted", "error", "timed out", "needs review")  # the last: issue 16
+from convlab.exercises.status import Status
+
+__all__ = ["ExerciseResult", "NotebookResult", "Status", "to_json", "to_table"]
 
 
 @dataclass
@@ -13,14 +15,15 @@ class ExerciseResult:
     """One exercise's grade."""
 
     id: str
-    status: str
+    status: Status
     points: float
     max_points: float
     feedback: str
 
     def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+        if self.status not in set(Status):
+            raise ValueError(f"status must be one of {[str(s) for s in Status]}, got {self.status!r}")
+        self.status = Status(self.status)
         self.feedback = " ".join(str(self.feedback).split())  # one line
 
 
