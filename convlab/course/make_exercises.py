@@ -1,7 +1,7 @@
 """Generate ``exercises/`` from ``solutions/``, the single source of the graded exercises.
 
-    python -m convlab.make_exercises          # write exercises/NN-*.ipynb
-    python -m convlab.make_exercises --check  # exit 1 if exercises/ is stale
+    python -m convlab.make_exercises          # write exercises/NN-*.ipynb and the skills table
+    python -m convlab.make_exercises --check  # exit 1 if exercises/ or the skills table is stale
 
 In a solution notebook, code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes
 a stub that raises ``NotImplementedError`` naming the exercise; markdown between
@@ -9,7 +9,9 @@ a stub that raises ``NotImplementedError`` naming the exercise; markdown between
 solution is an *answer* cell of the exercise whose ``check("N.k")`` cell comes next; check
 cells and all other code cells are the course's own (*check* and *setup*), which the grader
 restores from the generated notebook. Outputs are cleared and each cell's role is written to
-its metadata.
+its metadata. An answer cell's metadata holds its exercise's facts (``"convlab": {"exercise":
+"3.1", "title": …, "points": 1, "skill": …, "counting": true}``); they are checked and copied,
+and the skills table of ``book/grading.md`` is rewritten from them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 from convlab.course import notebooks
-from convlab.exercises.catalog import CATALOG
+from convlab.exercises import catalog
 
 CODE_REGION = re.compile(
     r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.DOTALL | re.MULTILINE
@@ -31,6 +33,7 @@ CODE_REGION = re.compile(
 MARKDOWN_REGION = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.DOTALL)
 STUB = '{indent}raise NotImplementedError("Exercise {exercise}: replace this line with your answer")\n'
 ANSWER_TAG = "raises-exception"  # the stub raises: Run All, nbval and the book carry on past it
+GRADING_PAGE = notebooks.REPO_ROOT / "book" / "grading.md"  # holds the skills table
 
 
 class SolutionError(ValueError):
@@ -96,7 +99,23 @@ def to_exercises(solution: nbformat.NotebookNode, name: str) -> nbformat.Noteboo
     return notebook
 
 
+def _facts(cell, exercise_id: str) -> dict:
+    """The exercise's facts from the answer cell's metadata, checked."""
+    facts = dict(cell.metadata.get(catalog.METADATA_KEY, {}))
+    facts.pop("role", None)
+    if facts.get("exercise") != exercise_id:
+        raise SolutionError(f"exercise {exercise_id}: its answer cell's metadata should hold "
+                            f'"convlab": {{"exercise": "{exercise_id}", "title": …, "points": …, "skill": …}}')
+    for key, kind in (("title", str), ("skill", str), ("points", (int, float))):
+        if not isinstance(facts.get(key), kind) or not facts[key] or isinstance(facts[key], bool):
+            raise SolutionError(f"exercise {exercise_id}: its answer cell's metadata has no {key}")
+    if not isinstance(facts.setdefault("counting", False), bool):
+        raise SolutionError(f"exercise {exercise_id}: 'counting' in its answer cell's metadata is true or false")
+    return facts
+
+
 def _make_answer(cell, exercise_id: str) -> None:
+    facts = _facts(cell, exercise_id)
     text = notebooks.source(cell)
     cell.source = CODE_REGION.sub(lambda m: STUB.format(indent=m.group(1), exercise=exercise_id), text).rstrip("\n")
     if "### BEGIN SOLUTION" in cell.source:
@@ -105,29 +124,30 @@ def _make_answer(cell, exercise_id: str) -> None:
     tags[:] = [t for t in tags if t not in ("hide-input", "hide-cell", "remove-input")]
     if ANSWER_TAG not in tags:
         tags.append(ANSWER_TAG)
-    cell.metadata["convlab"] = {"role": "answer", "exercise": exercise_id}
+    cell.metadata["convlab"] = {"role": "answer", **facts}
 
 
 def generate(
-    solutions: Path = notebooks.SOLUTIONS, exercises: Path = notebooks.EXERCISES, *, known=None
+    solutions: Path = notebooks.SOLUTIONS, exercises: Path = notebooks.EXERCISES, grading_page: Path | None = None
 ) -> tuple[dict[Path, str], list[str]]:
-    """Map each exercise notebook path to the text it should have; also return the errors.
-
-    A solution notebook that cannot be converted is reported, and the others still are; so is
-    an exercise id missing from ``known`` (the catalog's ids, when given).
-    """
-    wanted, errors = {}, []
+    """Map each exercise notebook path (and ``grading_page``, if given) to the text it should have;
+    also return the errors. A solution notebook that cannot be converted is reported, and the
+    others still are."""
+    wanted, errors, entries = {}, [], []
     for path in notebooks.course_notebooks(solutions):
         try:
             notebook = to_exercises(notebooks.read(path), path.name)
         except SolutionError as error:
             errors.append(str(error))
             continue
-        unknown = [ex for ex in notebook.metadata["convlab"]["exercises"] if known is not None and ex not in known]
-        if unknown:
-            errors.append(f"{path.name}: exercises {unknown} are not in convlab/exercises/catalog.py")
-            continue
         wanted[exercises / path.name] = notebooks.dumps(notebook)
+        entries.extend(catalog.entries_of(notebook.cells))
+    ids = [item.id for item in entries]
+    if len(set(ids)) != len(ids):
+        errors.append(f"an exercise id is used twice: {sorted(i for i in set(ids) if ids.count(i) > 1)}")
+    if grading_page is not None and not errors:
+        ordered = sorted(entries, key=lambda item: tuple(int(part) for part in item.id.split(".")))
+        wanted[grading_page] = catalog.update_skills_table(grading_page.read_text(encoding="utf-8"), ordered)
     return wanted, errors
 
 
@@ -135,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m convlab.make_exercises", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
     args = parser.parse_args(argv)
-    wanted, errors = generate(known={entry.id for entry in CATALOG})
+    wanted, errors = generate(grading_page=GRADING_PAGE)
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     existing = set(notebooks.course_notebooks(notebooks.EXERCISES))
@@ -149,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         if stale or extra or errors:
             print("run: python -m convlab.make_exercises", file=sys.stderr)
             return 1
-        print(f"exercises/ is up to date ({len(wanted)} notebooks)")
+        print(f"exercises/ and the skills table are up to date ({len(wanted) - 1} notebooks)")
         return 0
     notebooks.EXERCISES.mkdir(exist_ok=True)
     for path in stale:

@@ -141,7 +141,7 @@ def exercise(
     if listed and (title is not None or points is not None):
         raise ValueError(f"exercise {exercise_id} takes its title and points from the catalog; do not repeat them")
     if not listed and (title is None or points is None):
-        raise ValueError(f"exercise {exercise_id} is not in convlab/exercises/catalog.py")
+        raise ValueError(f"exercise {exercise_id} is not in the catalog: no answer cell's metadata names it")
     title, points = (listed[0].title, listed[0].points) if listed else (title, points)
 
     def register(run: Callable[..., None]) -> Callable[..., None]:
