@@ -77,7 +77,7 @@ def test_the_grader_and_generator_load_no_torch_and_no_matplotlib():
 
 
 # Thin modules kept at their old paths for learners' notebooks and the documented commands.
-SHIMS = {"checking", "grade", "make_exercises", "run_notebooks", "receptive", "sharing"}
+SHIMS = {"checking", "grade", "make_exercises", "release", "run_notebooks", "receptive", "sharing"}
 
 
 def test_every_core_module_is_under_the_core_contract():

@@ -1,0 +1,216 @@
+"""Record, by running the real checks, what the release's instant feedback replays (see :mod:`.replay`).
+
+Run by :mod:`convlab.course.release` in a child process (it needs torch, the course tools do
+not): a JSON plan on standard input names, per chapter, the solved notebook's code cells and the
+plausible wrong answers; the record comes out on standard output::
+
+    python -m convlab.exercises.record < plan.json > replay.json
+
+Each check runs on its public cases only, with the course's answer and with each wrong answer,
+its answers wrapped so that every call they get is written down: the arguments and the output.
+An exercise is recorded only when replaying the record gives the course's answer ✅ and each
+kept wrong answer the very line the real check gave it; otherwise it is listed as not replayable,
+with the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import io
+import json
+import linecache
+import os
+import sys
+from typing import Any
+
+from convlab.exercises import replay as replaying
+from convlab.exercises.catalog import HIDDEN_CASES_VARIABLE
+from convlab.exercises.checking import ERROR, FAILED, PASSED, CheckFailed, describe_error, exercises_of_chapter
+
+__all__ = ["record_chapter", "main"]
+
+
+class _Sentinel:
+    """An output no check accepts: its failure message carries the exercise's general hint."""
+
+    def __repr__(self) -> str:
+        return "<no answer>"
+
+
+def run_source(source: str, namespace: dict, label: str) -> None:
+    """Execute a cell's ``source`` in ``namespace`` under a file name as IPython gives one, so that
+    ``inspect.getsource`` finds its functions and error messages point at "your line"."""
+    filename = f"<ipython-input-{label}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - the course's own cells and wrong answers
+
+
+def _run(exercise, answers: list) -> tuple[str, str, BaseException | None]:
+    try:
+        exercise.run(*answers)
+    except CheckFailed as failure:
+        return FAILED, failure.feedback(), failure
+    except Exception as error:
+        return ERROR, describe_error(error), error
+    return PASSED, "", None
+
+
+def _recording(index: int, function, calls: list, problems: list, sentinel_at: int | None = None):
+    @functools.wraps(function)  # the rules read the answer's source through __wrapped__
+    def recorded(*args, **kwargs):
+        try:
+            entry = {"answer": index, "args": replaying.to_plain(list(args)), "kwargs": replaying.to_plain(kwargs)}
+        except replaying.NotPlain as error:
+            problems.append(f"it takes {error}")
+            entry = {"answer": index}
+        output = function(*args, **kwargs)
+        try:
+            entry["output"] = replaying.to_plain(output)
+        except replaying.NotPlain as error:
+            problems.append(f"it returns {error}")
+        calls.append(entry)
+        return _Sentinel() if sentinel_at == len(calls) - 1 else output
+
+    return recorded
+
+
+def _recorded_run(exercise, answers: list, sentinel_at: int | None = None):
+    calls, problems = [], []
+    wrapped = [_recording(i, a, calls, problems, sentinel_at) for i, a in enumerate(answers)]
+    status, feedback, error = _run(exercise, wrapped)
+    return status, feedback, error, calls, problems
+
+
+def _args_key(call: dict) -> str:
+    return json.dumps([call.get("answer"), call.get("args"), call.get("kwargs")], sort_keys=True)
+
+
+def _record_calls(exercise, solved: dict, wrong_spaces: list[dict]) -> tuple[dict, list[str]]:
+    status, _, _, calls, problems = _recorded_run(exercise, [solved[n] for n in exercise.answers])
+    if status != PASSED or problems or not calls:
+        reason = problems[0] if problems else "its check does not call the answer on plain data"
+        return {"kind": "none", "reason": f"the answer's check cannot be recorded: {reason}"}, []
+    record = {"kind": "calls", "answers": list(exercise.answers), "calls": calls, "wrong": [], "hint": ""}
+    hints, notes = [], []
+    _, _, error, _, _ = _recorded_run(exercise, [solved[n] for n in exercise.answers], sentinel_at=0)
+    hints.append(getattr(error, "hint", ""))
+    for number, space in enumerate(wrong_spaces):
+        status, feedback, error, wrong_calls, problems = _recorded_run(exercise, [space[n] for n in exercise.answers])
+        hints.append(getattr(error, "hint", ""))
+        same_inputs = all(_args_key(a) == _args_key(b) for a, b in zip(wrong_calls, calls, strict=False))
+        if status != FAILED or problems or not same_inputs or not wrong_calls or len(wrong_calls) > len(calls):
+            notes.append(f"{exercise.id}: wrong answer {number + 1} is not replayable")
+            continue
+        outputs = [call["output"] for call in wrong_calls]
+        diverges = next((i for i, (got, want) in enumerate(zip(outputs, calls, strict=False))
+                         if not replaying.matches(replaying.from_plain(got), replaying.from_plain(want["output"]))),
+                        None)
+        if diverges is None:
+            notes.append(f"{exercise.id}: wrong answer {number + 1} fails on a rule, not on its outputs")
+            continue
+        record["wrong"].append({"diverges": diverges, "outputs": outputs, "feedback": feedback})
+    record["hint"] = next((hint for hint in hints if hint), "")
+    return record, notes
+
+
+def _record_values(exercise, solved: dict, wrong_spaces: list[dict], salt: str) -> tuple[dict, list[str]]:
+    values = [solved[n] for n in exercise.answers]
+    try:
+        solution = replaying.canonical_hash(tuple(values), salt, exercise.id)
+    except replaying.NotPlain as error:
+        return {"kind": "none", "reason": f"the answer is {error}, not plain data"}, []
+    if _run(exercise, values)[0] != PASSED:
+        return {"kind": "none", "reason": "the course's answer does not pass its check"}, []
+    record = {"kind": "values", "answers": list(exercise.answers), "solution": solution, "wrong": {}, "hint": ""}
+    hints, notes = [getattr(_run(exercise, [_Sentinel() for _ in values])[2], "hint", "")], []
+    for number, space in enumerate(wrong_spaces):
+        wrong = [space[n] for n in exercise.answers]
+        status, feedback, error = _run(exercise, wrong)
+        hints.append(getattr(error, "hint", ""))
+        try:
+            digest = replaying.canonical_hash(tuple(wrong), salt, exercise.id)
+        except replaying.NotPlain:
+            digest = None
+        if status != FAILED or digest in (None, solution):
+            notes.append(f"{exercise.id}: wrong answer {number + 1} is not replayable")
+            continue
+        record["wrong"][digest] = feedback
+    record["hint"] = next((hint for hint in hints if hint), "")
+    return record, notes
+
+
+def _verified(exercise_id: str, record: dict, solved: dict, wrong_spaces: list[dict], salt: str) -> list[str]:
+    """What replaying ``record`` gets wrong: the course's answer must pass, each kept wrong answer
+    must get its recorded line."""
+    data = {"salt": salt, "exercises": {exercise_id: record}}
+    problems = []
+    if replaying.replay(exercise_id, dict(solved), data).status != PASSED:
+        problems.append("the course's answer does not pass when replayed")
+    wrong = record["wrong"]
+    recorded = [w["feedback"] for w in wrong] if record["kind"] == "calls" else list(wrong.values())
+    for space in wrong_spaces:
+        result = replaying.replay(exercise_id, space, data)
+        if result.status == PASSED:
+            problems.append("a wrong answer passes when replayed")
+        elif result.feedback not in recorded and not result.feedback.endswith(record.get("hint") or "\0"):
+            problems.append(f"a wrong answer gets another line when replayed: {result.feedback}")
+    return problems
+
+
+def record_chapter(chapter: int, cells: list[str], wrong: dict[str, list[str]], salt: str) -> tuple[dict, list]:
+    """The record of every exercise of ``chapter``: its solved notebook's code ``cells`` (no check
+    cells) run first, then each check with the course's answer and with each of ``wrong``'s sources."""
+    solved: dict[str, Any] = {"__name__": "__main__"}
+    for number, source in enumerate(cells):
+        run_source(source, solved, f"{chapter}-{number}")
+    records, notes = {}, []
+    for exercise in exercises_of_chapter(chapter):
+        spaces = []
+        for number, source in enumerate(wrong.get(exercise.id, [])):
+            space = dict(solved)
+            run_source(source, space, f"{exercise.id}-wrong-{number}")
+            spaces.append(space)
+        answers = [solved[name] for name in exercise.answers]
+        if all(inspect.isfunction(answer) for answer in answers):
+            record, found = _record_calls(exercise, solved, spaces)
+        elif not any(inspect.isfunction(answer) or inspect.isclass(answer) for answer in answers):
+            record, found = _record_values(exercise, solved, spaces, salt)
+        else:
+            record, found = {"kind": "none", "reason": "its answer is a class"}, []
+        if record["kind"] != "none":
+            problems = _verified(exercise.id, record, solved, spaces, salt)
+            if problems:
+                record = {"kind": "none", "reason": f"its check cannot be replayed ({problems[0]})"}
+        records[exercise.id] = {"answers": list(exercise.answers), **record}
+        notes.extend(found)
+    return records, notes
+
+
+def constants(names: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """``repr`` of each named plain constant of each module (data the exercise notebooks import)."""
+    found = {}
+    for module, attributes in names.items():
+        loaded = __import__(module, fromlist=attributes)
+        found[module] = {name: repr(getattr(loaded, name)) for name in attributes}
+    return found
+
+
+def main() -> int:
+    """Read the plan on standard input, write the record on standard output."""
+    os.environ.pop(HIDDEN_CASES_VARIABLE, None)
+    plan = json.load(sys.stdin)
+    exercises, notes = {}, []
+    for chapter in plan["chapters"]:
+        records, found = record_chapter(chapter["chapter"], chapter["cells"], chapter["wrong"], plan["salt"])
+        exercises.update(records)
+        notes.extend(found)
+    json.dump({"salt": plan["salt"], "exercises": exercises, "notes": notes,
+               "constants": constants(plan.get("constants", {}))}, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

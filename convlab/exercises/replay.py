@@ -1,0 +1,255 @@
+"""Instant feedback in the instructor's release, which holds no checks: replay recorded public cases.
+
+The release (``python -m convlab.release OUT``) runs every real check once, in record mode, and
+stores in ``replay.json`` beside this module, per exercise:
+
+- a *function* answer: each call the check made on its public cases (the arguments), the
+  course's answer's output, and the outputs and the diagnosis line of each plausible wrong
+  answer of ``tests/wrong_answers``;
+- a *value* answer (``hand_output = …``): salted hashes of a canonical rounding of the course's
+  answer and of each wrong answer, with the wrong answers' diagnosis lines; never the values.
+
+``check("N.k")`` then calls the learner's function on the recorded inputs and compares the
+outputs within a tolerance (integers exactly). It shows ✅ when every output agrees with the
+course's answer's, the recorded diagnosis when they agree with a known wrong answer's, and else
+the failing call, the learner's own output and the exercise's hint — never the expected value.
+It is feedback, not a grade: hidden cases and rules ("not ``F.conv2d``") are the grader's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from numbers import Integral, Real
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from convlab.exercises import catalog
+from convlab.exercises.checking import ERROR, FAILED, NOT_ATTEMPTED, PASSED, CheckResult, describe_error
+from convlab.exercises.expect import describe_value
+
+__all__ = ["DATA_FILE", "NotPlain", "canonical_hash", "from_plain", "matches", "replay", "replay_check", "to_plain"]
+
+DATA_FILE = Path(__file__).with_name("replay.json")
+ATOL, RTOL = 1e-4, 1e-4  # floats agree within this; integers must be equal
+
+
+class NotPlain(TypeError):
+    """A value that cannot be stored as plain data (a module, an optimizer, a generator, …)."""
+
+
+def to_plain(value: Any) -> Any:
+    """``value`` as JSON data: numbers, strings, lists, and tagged dicts for tuples, dicts and tensors."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (np.integer, Integral)):
+        return int(value)
+    if isinstance(value, (np.floating, Real)):
+        return float(value)
+    if isinstance(value, torch.Tensor):
+        if value.requires_grad or value.is_sparse:
+            raise NotPlain("a tensor that requires grad")
+        return {"tensor": value.detach().cpu().tolist(), "dtype": str(value.dtype).removeprefix("torch."),
+                "shape": list(value.shape)}
+    if isinstance(value, np.ndarray):
+        return {"array": value.tolist(), "dtype": str(value.dtype), "shape": list(value.shape)}
+    if isinstance(value, (tuple, torch.Size)):
+        return {"tuple": [to_plain(item) for item in value]}
+    if isinstance(value, list):
+        return [to_plain(item) for item in value]
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return {"dict": {key: to_plain(item) for key, item in value.items()}}
+    raise NotPlain(f"a {type(value).__name__}")
+
+
+def from_plain(data: Any) -> Any:
+    """The Python value that :func:`to_plain` stored (tensors and arrays with their dtype and shape)."""
+    if isinstance(data, list):
+        return [from_plain(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    if "tensor" in data:
+        return torch.tensor(data["tensor"], dtype=getattr(torch, data["dtype"])).reshape(data["shape"])
+    if "array" in data:
+        return np.array(data["array"], dtype=data["dtype"]).reshape(data["shape"])
+    if "tuple" in data:
+        return tuple(from_plain(item) for item in data["tuple"])
+    return {key: from_plain(item) for key, item in data["dict"].items()}
+
+
+def _numbers(value: Any) -> torch.Tensor | None:
+    if isinstance(value, np.ndarray):
+        value = torch.from_numpy(value)
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().to(torch.float64)
+    return None
+
+
+def matches(got: Any, want: Any) -> bool:
+    """Does the learner's output ``got`` agree with the recorded ``want``: integers equal, floats and
+    tensors within tolerance, tuples and lists alike, dicts key by key?"""
+    want_numbers, got_numbers = _numbers(want), _numbers(got)
+    if want_numbers is not None or got_numbers is not None:
+        try:
+            have = got_numbers if got_numbers is not None else torch.tensor(got, dtype=torch.float64)
+            ref = want_numbers if want_numbers is not None else torch.tensor(want, dtype=torch.float64)
+        except (TypeError, ValueError, RuntimeError):
+            return False
+        return have.shape == ref.shape and bool(torch.allclose(have, ref, atol=ATOL, rtol=RTOL))
+    if isinstance(want, bool) or isinstance(got, bool):
+        return got is want or (isinstance(got, (bool, np.bool_)) and bool(got) == want)
+    if isinstance(want, Integral):
+        return isinstance(got, Real) and not isinstance(got, bool) and got == want
+    if isinstance(want, Real):
+        return isinstance(got, Real) and not isinstance(got, bool) and abs(got - want) <= ATOL + RTOL * abs(want)
+    if isinstance(want, (tuple, list)):
+        return (isinstance(got, (tuple, list, torch.Size)) and len(got) == len(want)
+                and all(matches(g, w) for g, w in zip(got, want, strict=True)))
+    if isinstance(want, dict):
+        return isinstance(got, dict) and set(got) == set(want) and all(matches(got[k], want[k]) for k in want)
+    return got == want
+
+
+def _canonical(value: Any) -> Any:
+    """A rounding that equal answers share: numbers to 4 decimals (whole ones as ints), tensors and
+    tuples as lists."""
+    numbers = _numbers(value)
+    if numbers is not None:
+        return {"shape": list(numbers.shape), "values": [_canonical(v) for v in numbers.flatten().tolist()]}
+    if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, str):
+        return value if not isinstance(value, np.bool_) else bool(value)
+    if isinstance(value, Real):
+        rounded = round(float(value), 4)
+        return int(rounded) if rounded == int(rounded) else rounded
+    if isinstance(value, (tuple, list, torch.Size)):
+        return [_canonical(item) for item in value]
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return {key: _canonical(item) for key, item in value.items()}
+    raise NotPlain(f"a {type(value).__name__}")
+
+
+def canonical_hash(values: tuple, salt: str, exercise_id: str) -> str:
+    """The salted SHA-256 of the canonical rounding of an exercise's value answers."""
+    text = json.dumps([salt, exercise_id, _canonical(list(values))], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load(path: Path = DATA_FILE) -> dict:
+    """The recorded data of the release, by exercise id (empty in the full course, which has no file)."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"exercises": {}}
+
+
+def _call_text(name: str, args: list, kwargs: dict) -> str:
+    def argument(value):
+        if isinstance(value, (torch.Tensor, np.ndarray)):
+            return "×".join(map(str, value.shape)) + " tensor"
+        text = repr(value)
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    parts = [argument(a) for a in args] + [f"{key}={argument(v)}" for key, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.clone()
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    return value
+
+
+class _Answers:
+    """The learner's functions, called on the recorded inputs; each output computed once."""
+
+    def __init__(self, functions: list, calls: list[dict]):
+        self.functions, self.calls, self.outputs = functions, calls, []
+
+    def output(self, index: int) -> Any:
+        while len(self.outputs) <= index:
+            call = self.calls[len(self.outputs)]
+            args, kwargs = from_plain(call["args"]), from_plain(call["kwargs"])
+            self.outputs.append(self.functions[call["answer"]](*map(_copy, args),
+                                                                **{k: _copy(v) for k, v in kwargs.items()}))
+        return self.outputs[index]
+
+    def agree(self, recorded: list) -> bool:
+        """Do the learner's outputs agree with ``recorded``, call by call (an error is a disagreement)?"""
+        try:
+            return all(matches(self.output(i), from_plain(out)) for i, out in enumerate(recorded))
+        except Exception:  # the learner's code raised on a later call: it is not that wrong answer
+            return False
+
+
+def _replay_calls(names: list[str], functions: list, record: dict) -> tuple[str, str]:
+    calls = record["calls"]
+    for index, function in enumerate(functions):
+        if not callable(function):
+            return FAILED, f"{names[index]} should be a function, not {type(function).__name__}"
+    answers = _Answers(functions, calls)
+    for index, call in enumerate(calls):
+        got = answers.output(index)  # the learner's errors propagate to the caller
+        if matches(got, from_plain(call["output"])):
+            continue
+        for wrong in record["wrong"]:
+            if wrong["diverges"] == index and answers.agree(wrong["outputs"]):
+                return FAILED, wrong["feedback"]
+        name = names[call["answer"]]
+        text = (f"{_call_text(name, from_plain(call['args']), from_plain(call['kwargs']))} returned "
+                f"{describe_value(got)}, which does not match the course's answer")
+        return FAILED, text + (f" — Hint: {record['hint']}" if record.get("hint") else "")
+    return PASSED, ""
+
+
+def _replay_values(names: list[str], values: list, record: dict, salt: str, exercise_id: str) -> tuple[str, str]:
+    try:
+        digest = canonical_hash(tuple(values), salt, exercise_id)
+    except NotPlain as error:
+        return FAILED, f"{', '.join(names)}: {error} is not an answer this exercise takes"
+    if digest == record["solution"]:
+        return PASSED, ""
+    known = record["wrong"].get(digest)
+    if known:
+        return FAILED, known
+    gave = ", ".join(describe_value(value) for value in values)
+    text = f"{', '.join(names)} does not match the course's answer — your answer gave {gave}"
+    return FAILED, text + (f" — Hint: {record['hint']}" if record.get("hint") else "")
+
+
+def replay(exercise_id: str, namespace: dict[str, Any], data: dict | None = None) -> CheckResult:
+    """Check ``exercise_id`` against its recorded public cases, with the answers found in ``namespace``."""
+    item = catalog.entry(exercise_id)
+    data = load() if data is None else data
+    record = data["exercises"].get(exercise_id)
+
+    def result(status: str, feedback: str) -> CheckResult:
+        return CheckResult(item.id, status, feedback, item.points if status == PASSED else 0.0, item.points)
+
+    if record is None:
+        return result(ERROR, "this copy of the course has neither the checks nor their recorded cases")
+    names = record["answers"]
+    missing = [name for name in names if name not in namespace]
+    if missing:
+        return result(NOT_ATTEMPTED, f"{', '.join(f'`{n}`' for n in missing)} not defined yet — write your answer "
+                                     "and run its cell.")
+    answers = [namespace[name] for name in names]
+    if record["kind"] == "none":
+        return result(NOT_ATTEMPTED, f"no instant feedback in this release ({record['reason']}); the grader "
+                                     "checks it when you hand the notebook in.")
+    try:
+        if record["kind"] == "calls":
+            status, feedback = _replay_calls(names, answers, record)
+        else:
+            status, feedback = _replay_values(names, answers, record, data["salt"], exercise_id)
+    except NotImplementedError:
+        return result(NOT_ATTEMPTED, "the answer still raises NotImplementedError — replace the stub.")
+    except Exception as error:  # the learner's code raised: name it and point at their line
+        return result(ERROR, describe_error(error))
+    return result(status, feedback or item.title)
+
+
+def replay_check(exercise_id: str, namespace: dict[str, Any]) -> CheckResult:
+    """:func:`replay` with the release's recorded data; what ``check()`` runs when the checks are absent."""
+    return replay(exercise_id, namespace)
