@@ -73,6 +73,7 @@ def run_source(source: str, namespace: dict, label: str) -> None:
 
 
 def _run(exercise, answers: list) -> tuple[str, str, BaseException | None]:
+    torch.manual_seed(0)  # every run starts from one state: the course's answer's and a wrong answer's draws agree
     try:
         exercise.run(*answers)
     except CheckFailed as failure:
@@ -90,7 +91,10 @@ def _recording(index: int, function, calls: list, problems: list, off_at: int | 
         except replaying.NotPlain as error:
             problems.append(str(error))
             entry = {"answer": index}
+        before = torch.get_rng_state()
         output = function(*args, **kwargs)
+        if not torch.equal(before, torch.get_rng_state()):  # the answer drew random numbers: replay them
+            entry["rng"] = before.tolist()
         try:
             entry["output"] = replaying.to_plain(output)
         except replaying.NotPlain as error:

@@ -18,21 +18,24 @@ It is feedback, not a grade: hidden cases and rules ("not ``F.conv2d``") are the
 
 from __future__ import annotations
 
+import ast
+import copy
 import hashlib
 import json
 from numbers import Integral, Real
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
+from torch import nn
 
 from convlab.exercises import catalog
 from convlab.exercises.checking import ERROR, FAILED, NOT_ATTEMPTED, PASSED, CheckResult, describe_error
 from convlab.exercises.expect import describe_value
 
-__all__ = ["DATA_FILE", "NotPlain", "Unchecked", "canonical_hash", "from_plain", "matches", "replay", "replay_check",
-           "to_plain"]
+__all__ = ["DATA_FILE", "NotPlain", "RecordedModule", "Unchecked", "canonical_hash", "from_plain", "matches", "replay",
+           "replay_check", "to_plain"]
 
 DATA_FILE = Path(__file__).with_name("replay.json")
 ATOL, RTOL = 1e-4, 1e-4  # floats agree within this; integers must be equal
@@ -63,7 +66,56 @@ def to_plain(value: Any) -> Any:
         return [to_plain(item) for item in value]
     if isinstance(value, dict) and all(isinstance(key, str) for key in value):
         return {"dict": {key: to_plain(item) for key, item in value.items()}}
+    if isinstance(value, nn.Module) and all(_is_torch_layer(m) for m in value.modules()):
+        if any(True for _ in value.children()):  # a model: its layers and their shapes, not its random weights
+            return {"module": repr(value), "shapes": {key: list(t.shape) for key, t in value.state_dict().items()}}
+        return {"module": repr(value), "state": {key: to_plain(t) for key, t in value.state_dict().items()}}
     raise NotPlain(f"a {type(value).__name__}")
+
+
+def _is_torch_layer(module: nn.Module) -> bool:
+    return type(module).__module__.startswith("torch.nn.")
+
+
+class RecordedModule(NamedTuple):
+    """A layer as recorded, its configuration (``repr``) and its weights; or a model, its layers'
+    configuration and the shapes of its weights (a tuple in place of each tensor)."""
+
+    config: str
+    state: dict[str, torch.Tensor | tuple[int, ...]]
+
+
+def _layer(config: str) -> nn.Module | None:
+    """Rebuild one torch.nn layer from its ``repr`` (``Conv2d(1, 2, kernel_size=(3, 3), …)``), or None."""
+    try:
+        call = ast.parse(config, mode="eval").body
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and hasattr(nn, call.func.id)):
+            return None
+        args = [ast.literal_eval(arg) for arg in call.args]
+        kwargs = {item.arg: ast.literal_eval(item.value) for item in call.keywords}
+        return getattr(nn, call.func.id)(*args, **kwargs)
+    except (SyntaxError, ValueError, TypeError):
+        return None
+
+
+def _module(data: dict) -> nn.Module | RecordedModule:
+    if "shapes" in data:
+        return RecordedModule(data["module"], {key: tuple(shape) for key, shape in data["shapes"].items()})
+    state = {key: from_plain(t) for key, t in data["state"].items()}
+    layer = _layer(data["module"])
+    if layer is None or set(layer.state_dict()) != set(state):
+        return RecordedModule(data["module"], state)
+    with torch.no_grad():
+        layer.load_state_dict(state)
+    return layer
+
+
+def _module_view(value: Any) -> RecordedModule | None:
+    if isinstance(value, RecordedModule):
+        return value
+    if isinstance(value, nn.Module):
+        return RecordedModule(repr(value), {key: t.detach() for key, t in value.state_dict().items()})
+    return None
 
 
 def from_plain(data: Any) -> Any:
@@ -78,6 +130,8 @@ def from_plain(data: Any) -> Any:
         return np.array(data["array"], dtype=data["dtype"]).reshape(data["shape"])
     if "tuple" in data:
         return tuple(from_plain(item) for item in data["tuple"])
+    if "module" in data:
+        return _module(data)
     return {key: from_plain(item) for key, item in data["dict"].items()}
 
 
@@ -91,7 +145,15 @@ def _numbers(value: Any) -> torch.Tensor | None:
 
 def matches(got: Any, want: Any) -> bool:
     """Does the learner's output ``got`` agree with the recorded ``want``: integers equal, floats and
-    tensors within tolerance, tuples and lists alike, dicts key by key?"""
+    tensors within tolerance, tuples and lists alike, dicts key by key, layers by configuration and weights?"""
+    want_module, got_module = _module_view(want), _module_view(got)
+    if want_module is not None or got_module is not None:
+        if want_module is None or got_module is None or want_module.config != got_module.config:
+            return False
+        mine, theirs = got_module.state, want_module.state
+        return set(mine) == set(theirs) and all(
+            tuple(mine[key].shape) == value if isinstance(value, tuple) else matches(mine[key], value)
+            for key, value in theirs.items())
     want_numbers, got_numbers = _numbers(want), _numbers(got)
     if want_numbers is not None or got_numbers is not None:
         try:
@@ -131,6 +193,8 @@ def _canonical(value: Any) -> Any:
         return [_canonical(item) for item in value]
     if isinstance(value, dict) and all(isinstance(key, str) for key in value):
         return {key: _canonical(item) for key, item in value.items()}
+    if isinstance(value, nn.Module) and all(_is_torch_layer(m) for m in value.modules()):
+        return {"module": repr(value)}  # a layer answer is known by its configuration, not its random weights
     raise NotPlain(f"a {type(value).__name__}")
 
 
@@ -172,8 +236,8 @@ def _call_text(name: str, args: list, kwargs: dict) -> str:
 
 
 def _copy(value: Any) -> Any:
-    if isinstance(value, torch.Tensor):
-        return value.clone()
+    if isinstance(value, (torch.Tensor, nn.Module)):
+        return copy.deepcopy(value) if isinstance(value, nn.Module) else value.clone()
     if isinstance(value, np.ndarray):
         return value.copy()
     return value
@@ -196,8 +260,11 @@ class _Answers:
         while len(self.outputs) <= index:
             call = self.calls[len(self.outputs)]
             args, kwargs = from_plain(call["args"]), from_plain(call["kwargs"])
-            self.outputs.append(self.functions[call["answer"]](*map(_copy, args),
-                                                                **{k: _copy(v) for k, v in kwargs.items()}))
+            with torch.random.fork_rng(devices=[]):  # the learner's own random numbers stay as they were
+                if "rng" in call:  # the check's seed, which the answer drew from when recorded
+                    torch.set_rng_state(torch.tensor(call["rng"], dtype=torch.uint8))
+                self.outputs.append(self.functions[call["answer"]](*map(_copy, args),
+                                                                    **{k: _copy(v) for k, v in kwargs.items()}))
         return self.outputs[index]
 
     def agree(self, recorded: list) -> bool:

@@ -20,8 +20,20 @@ def test_plain_data_round_trips_with_dtype_and_shape():
     assert back[:3] == (3, 2.5, None) and isinstance(back, tuple)
     assert back[3][0].dtype == torch.int64 and torch.equal(back[3][0], value[3][0])
     assert back[4]["a"].dtype == np.float32 and back[4]["a"].shape == (2, 1)
-    with pytest.raises(replay.NotPlain, match="Conv2d"):
-        replay.to_plain(nn.Conv2d(1, 1, 3))
+    with pytest.raises(replay.NotPlain, match="SGD"):
+        replay.to_plain(torch.optim.SGD([nn.Parameter(torch.ones(1))], lr=0.1))
+
+
+def test_a_layer_is_its_configuration_and_weights_a_model_its_layers_and_shapes():
+    layer = nn.Conv2d(2, 3, (3, 1), stride=2, bias=False)
+    back = replay.from_plain(replay.to_plain(layer))
+    assert isinstance(back, nn.Conv2d) and repr(back) == repr(layer) and torch.equal(back.weight, layer.weight)
+    assert replay.matches(layer, back) and not replay.matches(nn.Conv2d(2, 3, (3, 1), stride=2, bias=False), back)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten())
+    recorded = replay.from_plain(replay.to_plain(model))
+    assert isinstance(recorded, replay.RecordedModule) and recorded.state["0.weight"] == (2, 1, 3, 3)
+    assert replay.matches(nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten()), recorded)
+    assert not replay.matches(nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten()), recorded)
 
 
 def test_integers_match_exactly_floats_within_tolerance():
