@@ -187,8 +187,8 @@ every right one.
 What this copy ships, plainly: for a function answer, the public inputs and the course's
 answer's outputs on them (the notebook shows those inputs anyway); for an answer that is a
 value, such as `hand_output`, only a salted hash of it, which a guess can still be tested
-against. A few exercises (a whole model, a class, a training step) have no instant feedback
-here; their check cell says so.
+against. An exercise whose check cannot be recorded (a class, a training step) has no instant
+feedback here; its check cell says so.
 """
 
 
