@@ -49,19 +49,21 @@ def _left_out(module: str) -> bool:
     return any(re.fullmatch(pattern, module) for pattern in LEFT_OUT)
 
 
-def _imports(path: Path) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+def _imports(source: str) -> tuple[set[str], set[str]]:
+    """The modules that ``source`` imports absolutely, and the ``module.name`` of each name it
+    imports from one (which may be a module too: ``from convlab.exercises import ch01``)."""
+    modules, names = set(), set()
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
+            modules.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return found
+            modules.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return modules, names
 
 
 def _copy_package(out: Path) -> None:
-    """Copy ``convlab`` without :data:`LEFT_OUT`; refuse if a copied module imports one of them."""
+    """Copy ``convlab`` without :data:`LEFT_OUT`."""
     root = notebooks.REPO_ROOT
     for path in sorted((root / "convlab").rglob("*.py")):
         if "__pycache__" in path.parts or _left_out(_module_name(path, root)):
@@ -69,10 +71,22 @@ def _copy_package(out: Path) -> None:
         target = out / path.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
-    for path in sorted((out / "convlab").rglob("*.py")):
-        bad = sorted(name for name in _imports(path) if name.startswith("convlab.") and _left_out(name))
-        if bad:
-            raise RuntimeError(f"{path.relative_to(out)} imports {bad[0]}, which the release leaves out")
+
+
+def _check_imports(out: Path) -> None:
+    """Refuse a release whose modules or notebooks import a module of convlab that it does not hold."""
+    held = {_module_name(path, out) for path in (out / "convlab").rglob("*.py")}
+    sources = {path: path.read_text(encoding="utf-8") for path in sorted((out / "convlab").rglob("*.py"))}
+    for path in sorted(out.glob("*/*.ipynb")):
+        cells = [notebooks.source(c) for c in notebooks.read(path).cells if c.cell_type == "code"]
+        sources[path] = "\n".join(line for cell in cells for line in cell.splitlines()
+                                   if not line.lstrip().startswith(("%", "!")))
+    for path, source in sources.items():
+        modules, names = _imports(source)
+        missing = {m for m in modules if m.startswith("convlab.") and m not in held}
+        missing |= {n for n in names if _left_out(n) and n not in held}
+        if missing:
+            raise RuntimeError(f"{path.relative_to(out)} imports {min(missing)}, which the release leaves out")
 
 
 def _chapter_of(path: Path) -> int:
@@ -211,6 +225,7 @@ def build(out: Path, chapters: list[int] | None = None) -> dict:
                 shutil.copyfile(path, out / folder / path.name)
     _copy_package(out)
     _write_constants(out, recorded["constants"])
+    _check_imports(out)
     data = {"salt": recorded["salt"], "exercises": recorded["exercises"]}
     (out / "convlab" / "exercises" / "replay.json").write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     (out / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")

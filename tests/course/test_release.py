@@ -128,11 +128,18 @@ def test_the_release_holds_no_solutions_checks_or_wrong_answers(built):
     assert "3, -2, 5" not in text.replace("[", "").replace("]", "")  # 2.1's value answer ships only as a hash
 
 
-def test_a_full_release_leaves_out_only_what_cannot_be_recorded():
-    """Which modules the release copies, and that no copied one imports a left-out one (static)."""
+def test_the_checks_are_left_out_and_nothing_kept_imports_them(tmp_path):
     root = notebooks.REPO_ROOT
     modules = {".".join(p.relative_to(root).with_suffix("").parts) for p in (root / "convlab").rglob("*.py")}
     left = {m for m in modules if release._left_out(m)}
     assert {"convlab.exercises.ch01", "convlab.exercises.ch10", "convlab.exercises.record"} <= left
     assert not left & {"convlab.exercises.replay", "convlab.exercises.checking", "convlab.checking",
                        "convlab.exercises.catalog", "convlab.data", "convlab.viz.player"}
+    for package in ("convlab", "convlab/exercises"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    release._check_imports(tmp_path)
+    for bad in ("from convlab.exercises import ch01", "import convlab.exercises.record", "import convlab.nowhere"):
+        (tmp_path / "convlab" / "bad.py").write_text(bad + "\n")
+        with pytest.raises(RuntimeError, match="which the release leaves out"):
+            release._check_imports(tmp_path)
