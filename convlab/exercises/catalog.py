@@ -60,9 +60,15 @@ def entries_of(cells: Iterable[dict[str, Any]]) -> list[Entry]:
 
 
 def _exercise_folder() -> Path:
-    """``$CONVLAB_COURSE/exercises``, else the ``exercises/`` beside this package."""
-    root = os.environ.get("CONVLAB_COURSE") or Path(__file__).resolve().parents[2]
-    return Path(root) / "exercises"
+    """``$CONVLAB_COURSE/exercises``, else the ``exercises/`` beside this package, else (an installed
+    package) the nearest at or above the current folder."""
+    if os.environ.get("CONVLAB_COURSE"):
+        return Path(os.environ["CONVLAB_COURSE"]) / "exercises"
+    cwd = Path.cwd().resolve()
+    for root in (Path(__file__).resolve().parents[2], cwd, *cwd.parents):
+        if any((root / "exercises").glob("[0-9][0-9]-*.ipynb")):
+            return root / "exercises"
+    return Path(__file__).resolve().parents[2] / "exercises"
 
 
 def read_catalog(folder: Path | None = None) -> tuple[Entry, ...]:
