@@ -83,7 +83,16 @@ def _run(exercise, answers: list) -> tuple[str, str, BaseException | None]:
     return PASSED, "", None
 
 
-def _recording(index: int, function, calls: list, problems: list, off_at: int | None = None):
+def _other_dtype(value: Any) -> Any:
+    """``value`` with its floating tensors in the other float precision (float32 ↔ float64)."""
+    if isinstance(value, torch.Tensor) and value.is_floating_point():
+        return value.to(torch.float64 if value.dtype != torch.float64 else torch.float32)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_other_dtype(item) for item in value)
+    return value
+
+
+def _recording(index: int, function, calls: list, problems: list, alter=None):
     @functools.wraps(function)  # the rules read the answer's source through __wrapped__
     def recorded(*args, **kwargs):
         try:
@@ -100,14 +109,15 @@ def _recording(index: int, function, calls: list, problems: list, off_at: int | 
         except replaying.NotPlain as error:
             problems.append(str(error))
         calls.append(entry)
-        return _off(output) if off_at == len(calls) - 1 else output
+        return alter(len(calls) - 1, output) if alter else output
 
     return recorded
 
 
-def _recorded_run(exercise, answers: list, off_at: int | None = None):
+def _recorded_run(exercise, answers: list, alter=None):
+    """Run the check with each answer's calls recorded, and their outputs passed through ``alter(index, output)``."""
     calls, problems = [], []
-    wrapped = [_recording(i, a, calls, problems, off_at) for i, a in enumerate(answers)]
+    wrapped = [_recording(i, a, calls, problems, alter) for i, a in enumerate(answers)]
     status, feedback, error = _run(exercise, wrapped)
     return status, feedback, error, calls, problems
 
@@ -125,8 +135,11 @@ def _record_calls(exercise, solved: dict, wrong_spaces: list[dict]) -> tuple[dic
             f"{exercise.id}: the course's answer gets {status} when recorded, with {len(calls)} calls"]
     record = {"kind": "calls", "answers": list(exercise.answers), "calls": calls, "wrong": [], "hint": ""}
     hints, notes = [], []
-    _, _, error, _, _ = _recorded_run(exercise, [solved[n] for n in exercise.answers], off_at=0)
+    answers = [solved[n] for n in exercise.answers]
+    _, _, error, _, _ = _recorded_run(exercise, answers, alter=lambda i, out: _off(out) if i == 0 else out)
     hints.append(getattr(error, "hint", ""))
+    # does the check care for float32 against float64? Ask it, with the course's outputs in the other one
+    record["same_dtype"] = _recorded_run(exercise, answers, alter=lambda i, out: _other_dtype(out))[0] != PASSED
     for number, space in enumerate(wrong_spaces):
         status, feedback, error, wrong_calls, problems = _recorded_run(exercise, [space[n] for n in exercise.answers])
         hints.append(getattr(error, "hint", ""))
@@ -172,20 +185,21 @@ def _record_values(exercise, solved: dict, wrong_spaces: list[dict], salt: str) 
     return record, notes
 
 
-def _verified(exercise_id: str, record: dict, solved: dict, wrong_spaces: list[dict], salt: str) -> list[str]:
-    """What replaying ``record`` gets wrong: the course's answer must pass, each kept wrong answer
-    must get its recorded line."""
-    data = {"salt": salt, "exercises": {exercise_id: record}}
+def _verified(exercise, record: dict, solved: dict, wrong_spaces: list[dict], salt: str) -> list[str]:
+    """What replaying ``record`` gets wrong: the course's answer must pass, a wrong answer whose
+    line was recorded must get that very line, and no wrong answer may pass."""
+    data = {"salt": salt, "exercises": {exercise.id: record}}
     problems = []
-    if replaying.replay(exercise_id, dict(solved), data).status != PASSED:
+    if replaying.replay(exercise.id, dict(solved), data).status != PASSED:
         problems.append("the course's answer does not pass when replayed")
     wrong = record["wrong"]
     recorded = [w["feedback"] for w in wrong] if record["kind"] == "calls" else list(wrong.values())
     for space in wrong_spaces:
-        result = replaying.replay(exercise_id, space, data)
+        result = replaying.replay(exercise.id, space, data)
+        real = _run(exercise, [space[name] for name in exercise.answers])[1]
         if result.status == PASSED:
             problems.append("a wrong answer passes when replayed")
-        elif result.feedback not in recorded and not result.feedback.endswith(record.get("hint") or "\0"):
+        elif real in recorded and result.feedback != real:
             problems.append(f"a wrong answer gets another line when replayed: {result.feedback}")
     return problems
 
@@ -211,7 +225,7 @@ def record_chapter(chapter: int, cells: list[str], wrong: dict[str, list[str]], 
         else:
             record, found = {"kind": "none", "reason": "its answer is a class, not plain data"}, []
         if record["kind"] != "none":
-            problems = _verified(exercise.id, record, solved, spaces, salt)
+            problems = _verified(exercise, record, solved, spaces, salt)
             if problems:
                 record = {"kind": "none", "reason": "its check cannot be replayed from recorded cases"}
                 notes.append(f"{exercise.id}: {problems[0]}")

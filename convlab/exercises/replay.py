@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import hashlib
 import json
 from numbers import Integral, Real
@@ -42,11 +43,12 @@ ATOL, RTOL = 1e-4, 1e-4  # floats agree within this; integers must be equal
 
 
 class NotPlain(TypeError):
-    """A value that cannot be stored as plain data (a module, an optimizer, a generator, …)."""
+    """A value that cannot be stored as plain data (an optimizer, a class, a learner's own module, …)."""
 
 
 def to_plain(value: Any) -> Any:
-    """``value`` as JSON data: numbers, strings, lists, and tagged dicts for tuples, dicts and tensors."""
+    """``value`` as JSON data: numbers, strings, lists, and tagged dicts for tuples, dicts, tensors,
+    arrays and torch.nn layers (a layer with its weights, a model with its weights' shapes)."""
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, (np.integer, Integral)):
@@ -143,9 +145,10 @@ def _numbers(value: Any) -> torch.Tensor | None:
     return None
 
 
-def matches(got: Any, want: Any) -> bool:
+def matches(got: Any, want: Any, *, same_dtype: bool = False) -> bool:
     """Does the learner's output ``got`` agree with the recorded ``want``: integers equal, floats and
-    tensors within tolerance, tuples and lists alike, dicts key by key, layers by configuration and weights?"""
+    tensors within tolerance (and of the same dtype, if ``same_dtype``), tuples and lists alike, dicts
+    key by key, layers by configuration and weights?"""
     want_module, got_module = _module_view(want), _module_view(got)
     if want_module is not None or got_module is not None:
         if want_module is None or got_module is None or want_module.config != got_module.config:
@@ -161,6 +164,8 @@ def matches(got: Any, want: Any) -> bool:
             ref = want_numbers if want_numbers is not None else torch.tensor(want, dtype=torch.float64)
         except (TypeError, ValueError, RuntimeError):
             return False
+        if same_dtype and str(getattr(got, "dtype", "")) != str(getattr(want, "dtype", "")):
+            return False
         return have.shape == ref.shape and bool(torch.allclose(have, ref, atol=ATOL, rtol=RTOL))
     if isinstance(want, (bool, np.bool_)) or isinstance(got, (bool, np.bool_)):
         return isinstance(want, (bool, np.bool_)) and isinstance(got, (bool, np.bool_)) and bool(got) == bool(want)
@@ -170,9 +175,10 @@ def matches(got: Any, want: Any) -> bool:
         return isinstance(got, Real) and not isinstance(got, bool) and abs(got - want) <= ATOL + RTOL * abs(want)
     if isinstance(want, (tuple, list)):
         return (isinstance(got, (tuple, list, torch.Size)) and len(got) == len(want)
-                and all(matches(g, w) for g, w in zip(got, want, strict=True)))
+                and all(matches(g, w, same_dtype=same_dtype) for g, w in zip(got, want, strict=True)))
     if isinstance(want, dict):
-        return isinstance(got, dict) and set(got) == set(want) and all(matches(got[k], want[k]) for k in want)
+        return (isinstance(got, dict) and set(got) == set(want)
+                and all(matches(got[k], want[k], same_dtype=same_dtype) for k in want))
     return got == want
 
 
@@ -219,6 +225,7 @@ def canonical_hash(values: tuple, salt: str, exercise_id: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@functools.cache
 def load(path: Path = DATA_FILE) -> dict:
     """The recorded data of the release, by exercise id (empty in the full course, which has no file)."""
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"exercises": {}}
@@ -267,10 +274,11 @@ class _Answers:
                                                                     **{k: _copy(v) for k, v in kwargs.items()}))
         return self.outputs[index]
 
-    def agree(self, recorded: list) -> bool:
+    def agree(self, recorded: list, *, same_dtype: bool = False) -> bool:
         """Do the learner's outputs agree with ``recorded``, call by call (an error is a disagreement)?"""
         try:
-            return all(matches(self.output(i), from_plain(out)) for i, out in enumerate(recorded))
+            return all(matches(self.output(i), from_plain(out), same_dtype=same_dtype)
+                       for i, out in enumerate(recorded))
         except Exception:  # the learner's code raised on a later call: it is not that wrong answer
             return False
 
@@ -283,11 +291,13 @@ def _replay_calls(names: list[str], functions: list, record: dict) -> tuple[str,
     answers = _Answers(functions, calls)
     for index, call in enumerate(calls):
         got = answers.output(index)  # the learner's errors propagate to the caller
-        if matches(got, from_plain(call["output"])):
+        if matches(got, from_plain(call["output"]), same_dtype=record.get("same_dtype", False)):
             continue
-        for wrong in record["wrong"]:
-            if wrong["diverges"] == index and answers.agree(wrong["outputs"]):
-                return FAILED, wrong["feedback"]
+        candidates = [wrong for wrong in record["wrong"] if wrong["diverges"] == index]
+        for same_dtype in (True, False):  # the mistake that agrees to the dtype, else to the values
+            for wrong in candidates:
+                if answers.agree(wrong["outputs"], same_dtype=same_dtype):
+                    return FAILED, wrong["feedback"]
         name = names[call["answer"]]
         text = (f"{_call_text(name, from_plain(call['args']), from_plain(call['kwargs']))} returned "
                 f"{describe_value(got)}, which does not match the course's answer")
