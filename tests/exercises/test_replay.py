@@ -43,6 +43,8 @@ def test_integers_match_exactly_floats_within_tolerance():
     assert replay.matches([1, (2, 3)], (1, [2, 3])) and replay.matches(torch.Size([2, 3]), (2, 3))
     assert replay.matches(torch.tensor([[1.0, 2.0]]), [[1, 2]]) and not replay.matches(torch.ones(2), torch.ones(3))
     assert replay.matches({"a": None}, {"a": None}) and not replay.matches({"a": 1}, {"b": 1})
+    assert replay.matches(torch.ones(2), torch.ones(2, dtype=torch.float64))
+    assert not replay.matches(torch.ones(2), torch.ones(2, dtype=torch.float64), same_dtype=True)
 
 
 def test_a_value_is_hashed_after_rounding_and_salted():
