@@ -27,6 +27,7 @@ import course_download
 import course_errors
 import course_explorer
 import course_images
+import course_skills
 from docutils import nodes
 from latex2mathml.converter import convert
 from sphinx.application import Sphinx
@@ -195,4 +196,5 @@ def setup(app: Sphinx) -> dict:
     course_images.setup(app)
     course_download.setup(app)
     course_explorer.setup(app)
+    course_skills.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

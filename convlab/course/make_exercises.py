@@ -1,7 +1,7 @@
 """Generate ``exercises/`` from ``solutions/``, the single source of the graded exercises.
 
-    python -m convlab.make_exercises          # write exercises/NN-*.ipynb and the skills table
-    python -m convlab.make_exercises --check  # exit 1 if exercises/ or the skills table is stale
+    python -m convlab.make_exercises          # write exercises/NN-*.ipynb
+    python -m convlab.make_exercises --check  # exit 1 if exercises/ is stale
 
 In a solution notebook, code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes
 a stub that raises ``NotImplementedError`` naming the exercise; markdown between
@@ -11,7 +11,7 @@ cells and all other code cells are the course's own (*check* and *setup*), which
 restores from the generated notebook. Outputs are cleared and each cell's role is written to
 its metadata. An answer cell's metadata holds its exercise's facts (``"convlab": {"exercise":
 "3.1", "title": …, "points": 1, "skill": …, "counting": true}``); they are checked and copied,
-and the skills table of ``book/grading.md`` is rewritten from them.
+and :mod:`convlab.exercises.catalog` reads them there.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ CODE_REGION = re.compile(
 MARKDOWN_REGION = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.DOTALL)
 STUB = '{indent}raise NotImplementedError("Exercise {exercise}: replace this line with your answer")\n'
 ANSWER_TAG = "raises-exception"  # the stub raises: Run All, nbval and the book carry on past it
-GRADING_PAGE = notebooks.REPO_ROOT / "book" / "grading.md"  # holds the skills table
 
 
 class SolutionError(ValueError):
@@ -128,12 +127,14 @@ def _make_answer(cell, exercise_id: str) -> None:
 
 
 def generate(
-    solutions: Path = notebooks.SOLUTIONS, exercises: Path = notebooks.EXERCISES, grading_page: Path | None = None
+    solutions: Path = notebooks.SOLUTIONS, exercises: Path = notebooks.EXERCISES
 ) -> tuple[dict[Path, str], list[str]]:
-    """Map each exercise notebook path (and ``grading_page``, if given) to the text it should have;
-    also return the errors. A solution notebook that cannot be converted is reported, and the
-    others still are."""
-    wanted, errors, entries = {}, [], []
+    """Map each exercise notebook path to the text it should have; also return the errors.
+
+    A solution notebook that cannot be converted is reported, and the others still are; so is
+    an exercise id that two answer cells claim.
+    """
+    wanted, errors, ids = {}, [], []
     for path in notebooks.course_notebooks(solutions):
         try:
             notebook = to_exercises(notebooks.read(path), path.name)
@@ -141,13 +142,10 @@ def generate(
             errors.append(str(error))
             continue
         wanted[exercises / path.name] = notebooks.dumps(notebook)
-        entries.extend(catalog.entries_of(notebook.cells))
-    ids = [item.id for item in entries]
-    if len(set(ids)) != len(ids):
-        errors.append(f"an exercise id is used twice: {sorted(i for i in set(ids) if ids.count(i) > 1)}")
-    if grading_page is not None and not errors:
-        ordered = sorted(entries, key=lambda item: tuple(int(part) for part in item.id.split(".")))
-        wanted[grading_page] = catalog.update_skills_table(grading_page.read_text(encoding="utf-8"), ordered)
+        ids.extend(item.id for item in catalog.entries_of(notebook.cells))
+    twice = sorted({exercise_id for exercise_id in ids if ids.count(exercise_id) > 1})
+    if twice:
+        errors.append(f"exercises {twice} each have more than one answer cell in solutions/")
     return wanted, errors
 
 
@@ -155,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m convlab.make_exercises", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
     args = parser.parse_args(argv)
-    wanted, errors = generate(grading_page=GRADING_PAGE)
+    wanted, errors = generate()
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     existing = set(notebooks.course_notebooks(notebooks.EXERCISES))
@@ -169,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         if stale or extra or errors:
             print("run: python -m convlab.make_exercises", file=sys.stderr)
             return 1
-        print(f"exercises/ and the skills table are up to date ({len(wanted) - 1} notebooks)")
+        print(f"exercises/ is up to date ({len(wanted)} notebooks)")
         return 0
     notebooks.EXERCISES.mkdir(exist_ok=True)
     for path in stale:

@@ -7,8 +7,8 @@ An exercise's facts live in one place: the metadata of its answer cell in
 
 ``python -m convlab.make_exercises`` copies them into ``exercises/``, which both the full course
 and the instructor's release hold, so the catalog reads ``exercises/`` and works in either. The
-grader reads points here and the checks read titles here, without importing any chapter's
-checks (which need torch).
+grader reads points here, the checks read titles here, without importing any chapter's checks
+(which need torch), and the book makes the skills table of its grading page from here.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 
 __all__ = [
     "CATALOG", "HIDDEN_CASES_VARIABLE", "RESULT_KEY", "Entry", "entries_of", "entry", "read_catalog", "skills_table",
-    "update_skills_table",
 ]
 
 RESULT_KEY = "convlab_check"  # the output metadata key a check cell writes and the grader reads
@@ -83,13 +82,10 @@ CATALOG: tuple[Entry, ...] = read_catalog()
 
 _BY_ID = {item.id: item for item in CATALOG}
 
-SKILLS_BEGIN = "<!-- skills table: generated from the exercises' cell metadata by python -m convlab.make_exercises -->"
-SKILLS_END = "<!-- end of the skills table -->"
-
-
 def skills_table(entries: Iterable[Entry] = CATALOG) -> str:
-    """The skills table of book/grading.md: each exercise, the skill it tests, its points, and the
-    share of the points that counting and size formulas carry."""
+    """The skills table of book/grading.md, in Markdown: each exercise, the skill it tests, its points,
+    and the share of the points that counting and size formulas carry (the book makes it at build
+    time, with the ``{exercise-skills}`` directive of ``book/_ext/course_skills.py``)."""
     entries = list(entries)
     rows = ["| exercise | skill it tests | points | counting / size formula |", "|---|---|---|---|"]
     for item in entries:
@@ -100,13 +96,7 @@ def skills_table(entries: Iterable[Entry] = CATALOG) -> str:
     rows.append(f"Counting and size formulas carry {counting:g} of the {total:g} points "
                 f"({100 * counting / total:.0f} %); the rest is computing by hand, writing the operation, "
                 "designing a layer and reasoning about what it does.")
-    return "\n".join([SKILLS_BEGIN, *rows, SKILLS_END])
-
-
-def update_skills_table(text: str, entries: Iterable[Entry] = CATALOG) -> str:
-    """``text`` (book/grading.md) with the part between the markers replaced by :func:`skills_table`."""
-    start, end = text.index(SKILLS_BEGIN), text.index(SKILLS_END) + len(SKILLS_END)
-    return text[:start] + skills_table(entries) + text[end:]
+    return "\n".join(rows)
 
 
 def entry(exercise_id: str) -> Entry:

@@ -95,20 +95,27 @@ def test_check_detects_stale_and_missing(tmp_path):
 
 
 def test_the_catalog_and_the_skills_table_come_from_the_answer_cells(tmp_path):
-    solutions, exercises, page = tmp_path / "solutions", tmp_path / "exercises", tmp_path / "grading.md"
+    solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
     solutions.mkdir()
     notebooks.write(solution_notebook(), solutions / "98-test.ipynb")
-    page.write_text(f"before\n{catalog.SKILLS_BEGIN}\nold\n{catalog.SKILLS_END}\nafter\n", encoding="utf-8")
-    wanted, errors = make_exercises.generate(solutions, exercises, grading_page=page)
+    wanted, errors = make_exercises.generate(solutions, exercises)
     assert errors == []
     exercises.mkdir()
     (exercises / "98-test.ipynb").write_text(wanted[exercises / "98-test.ipynb"], encoding="utf-8")
-    assert catalog.read_catalog(exercises) == (catalog.Entry("98.1", "title 98.1", 2, "skill 98.1", False),
-                                               catalog.Entry("98.2", "title 98.2", 1, "skill 98.2", True))
-    table = wanted[page]
-    assert table.startswith("before\n") and table.endswith("after\n") and "old" not in table
+    entries = catalog.read_catalog(exercises)
+    assert entries == (catalog.Entry("98.1", "title 98.1", 2, "skill 98.1", False),
+                       catalog.Entry("98.2", "title 98.2", 1, "skill 98.2", True))
+    table = catalog.skills_table(entries)
     assert "| 98.1 | skill 98.1 | 2 |  |" in table and "| 98.2 | skill 98.2 | 1 | yes |" in table
     assert "carry 1 of the 3 points (33 %)" in table
+
+
+def test_an_exercise_claimed_by_two_answer_cells_is_reported(tmp_path):
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    for name in ("98-test.ipynb", "99-test.ipynb"):
+        notebooks.write(solution_notebook(), solutions / name)
+    assert "['98.1', '98.2']" in make_exercises.generate(solutions, tmp_path / "exercises")[1][0]
 
 
 def test_committed_exercises_are_up_to_date():
