@@ -28,9 +28,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from convlab.exercises import replay as replaying
+from convlab.exercises import plain
 from convlab.exercises.catalog import HIDDEN_CASES_VARIABLE
 from convlab.exercises.checking import ERROR, FAILED, PASSED, CheckFailed, describe_error, exercises_of_chapter
+from convlab.exercises.replay import replay
 
 __all__ = ["record_chapter", "main"]
 
@@ -96,8 +97,8 @@ def _recording(index: int, function, calls: list, problems: list, alter=None):
     @functools.wraps(function)  # the rules read the answer's source through __wrapped__
     def recorded(*args, **kwargs):
         try:
-            entry = {"answer": index, "args": replaying.to_plain(list(args)), "kwargs": replaying.to_plain(kwargs)}
-        except replaying.NotPlain as error:
+            entry = {"answer": index, "args": plain.to_plain(list(args)), "kwargs": plain.to_plain(kwargs)}
+        except plain.NotPlain as error:
             problems.append(str(error))
             entry = {"answer": index}
         before = torch.get_rng_state()
@@ -105,8 +106,8 @@ def _recording(index: int, function, calls: list, problems: list, alter=None):
         if not torch.equal(before, torch.get_rng_state()):  # the answer drew random numbers: replay them
             entry["rng"] = before.tolist()
         try:
-            entry["output"] = replaying.to_plain(output)
-        except replaying.NotPlain as error:
+            entry["output"] = plain.to_plain(output)
+        except plain.NotPlain as error:
             problems.append(str(error))
         calls.append(entry)
         return alter(len(calls) - 1, output) if alter else output
@@ -149,7 +150,7 @@ def _record_calls(exercise, solved: dict, wrong_spaces: list[dict]) -> tuple[dic
             continue
         outputs = [call["output"] for call in wrong_calls]
         diverges = next((i for i, (got, want) in enumerate(zip(outputs, calls, strict=False))
-                         if not replaying.matches(replaying.from_plain(got), replaying.from_plain(want["output"]))),
+                         if not plain.matches(plain.from_plain(got), plain.from_plain(want["output"]))),
                         None)
         if diverges is None:
             notes.append(f"{exercise.id}: wrong answer {number + 1} fails on a rule, not on its outputs")
@@ -162,8 +163,8 @@ def _record_calls(exercise, solved: dict, wrong_spaces: list[dict]) -> tuple[dic
 def _record_values(exercise, solved: dict, wrong_spaces: list[dict], salt: str) -> tuple[dict, list[str]]:
     values = [solved[n] for n in exercise.answers]
     try:
-        solution = replaying.canonical_hash(tuple(values), salt, exercise.id)
-    except replaying.NotPlain as error:
+        solution = plain.canonical_hash(tuple(values), salt, exercise.id)
+    except plain.NotPlain as error:
         return {"kind": "none", "reason": f"its answer is {error}, not plain data"}, []
     if _run(exercise, values)[0] != PASSED:
         return {"kind": "none", "reason": "the course's answer does not pass its check"}, []
@@ -174,8 +175,8 @@ def _record_values(exercise, solved: dict, wrong_spaces: list[dict], salt: str) 
         status, feedback, error = _run(exercise, wrong)
         hints.append(getattr(error, "hint", ""))
         try:
-            digest = replaying.canonical_hash(tuple(wrong), salt, exercise.id)
-        except replaying.NotPlain:
+            digest = plain.canonical_hash(tuple(wrong), salt, exercise.id)
+        except plain.NotPlain:
             digest = None
         if status != FAILED or digest in (None, solution):
             notes.append(f"{exercise.id}: wrong answer {number + 1} is not replayable")
@@ -190,12 +191,12 @@ def _verified(exercise, record: dict, solved: dict, wrong_spaces: list[dict], sa
     line was recorded must get that very line, and no wrong answer may pass."""
     data = {"salt": salt, "exercises": {exercise.id: record}}
     problems = []
-    if replaying.replay(exercise.id, dict(solved), data).status != PASSED:
+    if replay(exercise.id, dict(solved), data).status != PASSED:
         problems.append("the course's answer does not pass when replayed")
     wrong = record["wrong"]
     recorded = [w["feedback"] for w in wrong] if record["kind"] == "calls" else list(wrong.values())
     for space in wrong_spaces:
-        result = replaying.replay(exercise.id, space, data)
+        result = replay(exercise.id, space, data)
         real = _run(exercise, [space[name] for name in exercise.answers])[1]
         if result.status == PASSED:
             problems.append("a wrong answer passes when replayed")
