@@ -210,6 +210,8 @@ def build(out: Path, chapters: list[int] | None = None) -> dict:
     """Write the release into ``out`` (new or empty); return the record's notes and the exercises it
     could not record, for the report."""
     out = Path(out)
+    if out.resolve().is_relative_to(notebooks.REPO_ROOT):  # its notebooks and modules would join the course's
+        raise ValueError(f"{out} is inside the course: give a folder outside it for the release")
     if out.exists() and any(out.iterdir()):
         raise ValueError(f"{out} is not empty: give a new folder for the release")
     exercise_notebooks = [p for p in notebooks.course_notebooks(notebooks.EXERCISES)

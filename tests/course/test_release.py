@@ -135,9 +135,13 @@ def test_the_checks_are_left_out_and_nothing_kept_imports_them(tmp_path):
     assert {"convlab.exercises.ch01", "convlab.exercises.ch10", "convlab.exercises.record"} <= left
     assert not left & {"convlab.exercises.replay", "convlab.exercises.checking", "convlab.checking",
                        "convlab.exercises.catalog", "convlab.data", "convlab.viz.player"}
+    with pytest.raises(ValueError, match="inside the course"):
+        release.build(root / "class-release")
     for package in ("convlab", "convlab/exercises"):
         (tmp_path / package).mkdir()
         (tmp_path / package / "__init__.py").write_text("")
+    with pytest.raises(ValueError, match="not empty"):
+        release.build(tmp_path)
     release._check_imports(tmp_path)
     for bad in ("from convlab.exercises import ch01", "import convlab.exercises.record", "import convlab.nowhere"):
         (tmp_path / "convlab" / "bad.py").write_text(bad + "\n")
