@@ -9,7 +9,9 @@ a stub that raises ``NotImplementedError`` naming the exercise; markdown between
 solution is an *answer* cell of the exercise whose ``check("N.k")`` cell comes next; check
 cells and all other code cells are the course's own (*check* and *setup*), which the grader
 restores from the generated notebook. Outputs are cleared and each cell's role is written to
-its metadata.
+its metadata. An answer cell's metadata holds its exercise's facts (``"convlab": {"exercise":
+"3.1", "title": …, "points": 1, "skill": …, "counting": true}``); they are checked and copied,
+and :mod:`convlab.exercises.catalog` reads them there.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 from convlab.course import notebooks
-from convlab.exercises.catalog import CATALOG
+from convlab.exercises import catalog
 
 CODE_REGION = re.compile(
     r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.DOTALL | re.MULTILINE
@@ -96,7 +98,23 @@ def to_exercises(solution: nbformat.NotebookNode, name: str) -> nbformat.Noteboo
     return notebook
 
 
+def _facts(cell, exercise_id: str) -> dict:
+    """The exercise's facts from the answer cell's metadata, checked."""
+    facts = dict(cell.metadata.get(catalog.METADATA_KEY, {}))
+    facts.pop("role", None)
+    if facts.get("exercise") != exercise_id:
+        raise SolutionError(f"exercise {exercise_id}: its answer cell's metadata should hold "
+                            f'"convlab": {{"exercise": "{exercise_id}", "title": …, "points": …, "skill": …}}')
+    for key, kind in (("title", str), ("skill", str), ("points", (int, float))):
+        if not isinstance(facts.get(key), kind) or not facts[key] or isinstance(facts[key], bool):
+            raise SolutionError(f"exercise {exercise_id}: its answer cell's metadata has no {key}")
+    if not isinstance(facts.setdefault("counting", False), bool):
+        raise SolutionError(f"exercise {exercise_id}: 'counting' in its answer cell's metadata is true or false")
+    return facts
+
+
 def _make_answer(cell, exercise_id: str) -> None:
+    facts = _facts(cell, exercise_id)
     text = notebooks.source(cell)
     cell.source = CODE_REGION.sub(lambda m: STUB.format(indent=m.group(1), exercise=exercise_id), text).rstrip("\n")
     if "### BEGIN SOLUTION" in cell.source:
@@ -105,29 +123,29 @@ def _make_answer(cell, exercise_id: str) -> None:
     tags[:] = [t for t in tags if t not in ("hide-input", "hide-cell", "remove-input")]
     if ANSWER_TAG not in tags:
         tags.append(ANSWER_TAG)
-    cell.metadata["convlab"] = {"role": "answer", "exercise": exercise_id}
+    cell.metadata["convlab"] = {"role": "answer", **facts}
 
 
 def generate(
-    solutions: Path = notebooks.SOLUTIONS, exercises: Path = notebooks.EXERCISES, *, known=None
+    solutions: Path = notebooks.SOLUTIONS, exercises: Path = notebooks.EXERCISES
 ) -> tuple[dict[Path, str], list[str]]:
     """Map each exercise notebook path to the text it should have; also return the errors.
 
     A solution notebook that cannot be converted is reported, and the others still are; so is
-    an exercise id missing from ``known`` (the catalog's ids, when given).
+    an exercise id that two answer cells claim.
     """
-    wanted, errors = {}, []
+    wanted, errors, ids = {}, [], []
     for path in notebooks.course_notebooks(solutions):
         try:
             notebook = to_exercises(notebooks.read(path), path.name)
         except SolutionError as error:
             errors.append(str(error))
             continue
-        unknown = [ex for ex in notebook.metadata["convlab"]["exercises"] if known is not None and ex not in known]
-        if unknown:
-            errors.append(f"{path.name}: exercises {unknown} are not in convlab/exercises/catalog.py")
-            continue
         wanted[exercises / path.name] = notebooks.dumps(notebook)
+        ids.extend(item.id for item in catalog.entries_of(notebook.cells))
+    twice = sorted({exercise_id for exercise_id in ids if ids.count(exercise_id) > 1})
+    if twice:
+        errors.append(f"exercises {twice} each have more than one answer cell in solutions/")
     return wanted, errors
 
 
@@ -135,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m convlab.make_exercises", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
     args = parser.parse_args(argv)
-    wanted, errors = generate(known={entry.id for entry in CATALOG})
+    wanted, errors = generate()
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     existing = set(notebooks.course_notebooks(notebooks.EXERCISES))

@@ -161,7 +161,7 @@ def exercise(
     if listed and (title is not None or points is not None):
         raise ValueError(f"exercise {exercise_id} takes its title and points from the catalog; do not repeat them")
     if not listed and (title is None or points is None):
-        raise ValueError(f"exercise {exercise_id} is not in convlab/exercises/catalog.py")
+        raise ValueError(f"exercise {exercise_id} is not in the catalog: no answer cell's metadata names it")
     title, points = (listed[0].title, listed[0].points) if listed else (title, points)
 
     def register(run: Callable[..., None]) -> Callable[..., None]:
@@ -221,8 +221,19 @@ class CheckResult:
         return self.line()
 
 
+def _checks_left_out(exercise_id: Any) -> bool:
+    """Is ``exercise_id`` an exercise of the course whose check is absent (the instructor's release)?"""
+    if not isinstance(exercise_id, str) or exercise_id not in {item.id for item in catalog.CATALOG}:
+        return False
+    _load_chapter(int(exercise_id.split(".")[0]))
+    return exercise_id not in _REGISTRY
+
+
 def run_check(exercise_id: str, namespace: dict[str, Any]) -> CheckResult:
-    """Run the check of ``exercise_id`` against the answers found in ``namespace``."""
+    """Run the check of ``exercise_id`` against the answers found in ``namespace``; in the instructor's
+    release, which leaves the checks out, replay its recorded public cases instead."""
+    if _checks_left_out(exercise_id):
+        return importlib.import_module("convlab.exercises.replay").replay_check(exercise_id, namespace)
     ex = get_exercise(exercise_id)
 
     def result(status: str, feedback: str) -> CheckResult:

@@ -8,12 +8,18 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from convlab.course import make_exercises, notebooks
+from convlab.exercises import catalog
+
+
+def facts(exercise_id, points, counting=False):
+    return {"exercise": exercise_id, "title": f"title {exercise_id}", "points": points,
+            "skill": f"skill {exercise_id}", "counting": counting}
 
 
 def solution_notebook():
     answer = new_code_cell(
         "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
-        metadata={"tags": ["hide-input"]},
+        metadata={"tags": ["hide-input"], "convlab": facts("98.1", 2)},
     )
     answer.outputs = [new_output("stream", name="stdout", text="hi\n")]
     answer.execution_count = 3
@@ -26,7 +32,8 @@ def solution_notebook():
             new_code_cell("from convlab.checking import check"),
             answer,
             new_code_cell('check("98.1")'),
-            new_code_cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION"),
+            new_code_cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION",
+                          metadata={"convlab": facts("98.2", 1, True)}),
             new_code_cell("check('98.2')"),
         ]
     )
@@ -48,6 +55,7 @@ def test_stubs_roles_and_cleared_outputs():
     assert answer.metadata.tags == ["raises-exception"]  # hide-input is for the solutions page only
     assert [c.metadata.convlab.get("role") for c in nb.cells] == ["text", "setup", "answer", "check", "answer", "check"]
     assert (answer.metadata.convlab.exercise, value.metadata.convlab.exercise) == ("98.1", "98.2")
+    assert answer.metadata.convlab == {"role": "answer", **facts("98.1", 2)}  # the catalog reads it there
     assert nb.metadata.convlab == {"notebook": "98-test", "exercises": ["98.1", "98.2"]}
 
 
@@ -58,6 +66,9 @@ def test_stubs_roles_and_cleared_outputs():
         (lambda nb: nb.cells.pop(5), "no check"),
         (lambda nb: nb.cells.insert(2, new_code_cell('check("98.3")')), "no answer cell"),
         (lambda nb: setattr(nb.cells[2], "source", "### BEGIN SOLUTION\nx = 1"), "no END SOLUTION"),
+        (lambda nb: nb.cells[2].metadata.convlab.pop("points"), "metadata has no points"),
+        (lambda nb: nb.cells[2].metadata.convlab.update(exercise="98.7"), "metadata should hold"),
+        (lambda nb: nb.cells[2].metadata.pop("convlab"), "metadata should hold"),
     ],
 )
 def test_malformed_solutions_are_reported(cells, message):
@@ -81,6 +92,30 @@ def test_check_detects_stale_and_missing(tmp_path):
     notebooks.write(solution_notebook(), solutions / "98-test.ipynb")
     wanted, errors = make_exercises.generate(solutions, exercises)
     assert errors == [] and list(wanted) == [exercises / "98-test.ipynb"]
+
+
+def test_the_catalog_and_the_skills_table_come_from_the_answer_cells(tmp_path):
+    solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
+    solutions.mkdir()
+    notebooks.write(solution_notebook(), solutions / "98-test.ipynb")
+    wanted, errors = make_exercises.generate(solutions, exercises)
+    assert errors == []
+    exercises.mkdir()
+    (exercises / "98-test.ipynb").write_text(wanted[exercises / "98-test.ipynb"], encoding="utf-8")
+    entries = catalog.read_catalog(exercises)
+    assert entries == (catalog.Entry("98.1", "title 98.1", 2, "skill 98.1", False),
+                       catalog.Entry("98.2", "title 98.2", 1, "skill 98.2", True))
+    table = catalog.skills_table(entries)
+    assert "| 98.1 | skill 98.1 | 2 |  |" in table and "| 98.2 | skill 98.2 | 1 | yes |" in table
+    assert "carry 1 of the 3 points (33 %)" in table
+
+
+def test_an_exercise_claimed_by_two_answer_cells_is_reported(tmp_path):
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    for name in ("98-test.ipynb", "99-test.ipynb"):
+        notebooks.write(solution_notebook(), solutions / name)
+    assert "['98.1', '98.2']" in make_exercises.generate(solutions, tmp_path / "exercises")[1][0]
 
 
 def test_committed_exercises_are_up_to_date():

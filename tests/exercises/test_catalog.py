@@ -1,4 +1,5 @@
-"""The exercise catalog: one entry per check and per check cell, and importable without torch."""
+"""The exercise catalog, read from the exercise notebooks' cell metadata: one entry per check and per
+check cell, importable without torch."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_every_check_cell_of_the_solutions_is_in_the_catalog_and_back():
 
 
 def test_a_check_outside_the_catalog_or_repeating_it_is_refused():
-    with pytest.raises(ValueError, match="not in convlab/exercises/catalog.py"):
+    with pytest.raises(ValueError, match="not in the catalog"):
         exercise("97.9", answers=["x"])
     with pytest.raises(ValueError, match="from the catalog"):
         exercise("1.1", "another title", answers=["fc_params"], points=3)
@@ -64,9 +65,16 @@ def test_every_exercise_names_its_skill_and_formulas_carry_at_most_a_third():
     assert counting <= total / 3, f"counting and size formulas carry {counting} of {total} points"
 
 
-def test_the_skills_table_of_the_grading_page_is_the_catalogs():
+def test_the_grading_page_makes_its_skills_table_from_the_catalog():
     text = (ROOT / "book" / "grading.md").read_text(encoding="utf-8")
-    assert catalog.update_skills_table(text) == text, (
-        "book/grading.md's skills table is stale: python -m convlab.exercises.catalog book/grading.md"
-    )
-    assert all(f"| {entry.id} |" in text for entry in catalog.CATALOG)
+    assert "```{exercise-skills}\n```" in text and "| 1.1 |" not in text  # made at build time, never copied
+    table = catalog.skills_table()
+    assert all(f"| {entry.id} | {entry.skill} | {entry.points:g} |" in table for entry in catalog.CATALOG)
+
+
+def test_the_built_grading_page_shows_every_exercise_and_the_formulas_share(built_book):
+    page = (built_book / "book" / "grading.html").read_text(encoding="utf-8")
+    total = sum(entry.points for entry in catalog.CATALOG)
+    counting = sum(entry.points for entry in catalog.CATALOG if entry.counting)
+    assert f"Counting and size formulas carry {counting:g} of the {total:g} points" in page
+    assert all(f"<td><p>{entry.id}</p></td>" in page for entry in catalog.CATALOG), "a row is missing"

@@ -12,6 +12,7 @@ One module per job, each also an extension of its own (``course_book.claims``):
 - :mod:`.grid_explorer`: every other explorer, drawn from data ``convlab.explorers`` computes.
 - :mod:`.claims`: the notes' wrong claims quoted in one style, linked to the errata.
 - :mod:`.images`: pictures stored as palette PNGs, a third of the bytes.
+- :mod:`.skills`: the grading page's skills table, made from the exercises' cell metadata.
 - :mod:`.alt`: figures and players described by alt text written in their cells' metadata.
 
 ``static/course.css`` (in ``book/_ext/static``, with the explorers' scripts) styles them, and
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from . import alt, claims, download, errors, explorer, grid_explorer, icon_fonts, images, mathml, pages
+from . import alt, claims, download, errors, explorer, grid_explorer, icon_fonts, images, mathml, pages, skills
 from .metadata import extension_metadata
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -33,6 +34,6 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 def setup(app: Sphinx) -> dict:
     app.config.html_static_path.append(str(STATIC))
     app.add_css_file("course.css")
-    for module in (mathml, pages, icon_fonts, errors, download, explorer, grid_explorer, claims, images, alt):
+    for module in (mathml, pages, icon_fonts, errors, download, explorer, grid_explorer, claims, images, alt, skills):
         module.setup(app)
     return extension_metadata()
