@@ -3,22 +3,27 @@
     python -m convlab.grade exercises/01-why-not-fully-connected.ipynb
     python -m convlab.grade submissions/alice/ --json > alice.json
     python -m convlab.grade --class submissions/ -j 4 --out grades/
+    python -m convlab.grade --class submissions/ --scheduler tcp://10.0.0.5:8786 --out grades/
 
 Each exercise gets one status: passed, failed, not attempted, error or timed out, with a
 one-line message. The course's own check cells are used, not the notebook's copies, and the
 notebook file is never written. Exit status 0 when grading ran (whatever the score), 2 for a
 usage error (no such file, not a notebook, a file that is not valid notebook JSON).
 With ``--class DIR`` (one folder per learner) every kernel runs in a bubblewrap sandbox and
-``gradebook.csv`` and ``report.json`` are written; see ``convlab.course.grading.classroom``.
+``gradebook.csv``, ``report.json`` and ``feedback/<learner>.html`` are written; results are kept in
+``--out``'s ``cache/`` and reused for unchanged notebooks (``--fresh`` regrades all); ``--scheduler``
+grades on a Dask cluster. See ``convlab.course.grading.classroom`` and ``.cluster``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
-from convlab.course.grading import grade_notebook, grade_paths
+from convlab.course.grading import feedback, grade_notebook, grade_paths
+from convlab.course.grading.cache import ResultCache
 from convlab.course.grading.report import to_json, to_table
 
 
@@ -42,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--timeout and --notebook-timeout must be positive")
     if args.class_dir is not None:
         return _grade_class(parser, args)
+    if args.scheduler is not None or args.fresh:
+        parser.error("--scheduler and --fresh are for --class DIR")
     if not args.paths:
         parser.error("give notebooks or folders to grade, or --class DIR")
     for path in args.paths:
@@ -81,6 +88,7 @@ def _add_class_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("."), help="where --class writes gradebook.csv, report.json")
     parser.add_argument("--sandbox", action="store_true", help="run single notebooks' kernels in the sandbox too")
     parser.add_argument("--no-sandbox", action="store_true", help="grade --class without the sandbox (trusted code)")
+    _add_cluster_arguments(parser)
 
 
 def _sandbox(parser: argparse.ArgumentParser, args, hidden: tuple[str, ...] = ()):
@@ -106,13 +114,39 @@ def _grade_class(parser: argparse.ArgumentParser, args) -> int:
         parser.error("--sandbox and --no-sandbox contradict each other")
     sandbox = None if args.no_sandbox else _sandbox(parser, args, hidden=(str(args.class_dir.resolve()),))
     options = classroom.Options(args.timeout, args.notebook_timeout, sandbox)
-    learners = classroom.grade_class(args.class_dir, jobs=args.jobs, options=options)
+    with _cluster_client(parser, args) as client:
+        cache = ResultCache(args.out, options, fresh=args.fresh)
+        learners = classroom.grade_class(args.class_dir, jobs=args.jobs, options=options, cache=cache, client=client)
     csv_path, json_path = gradebook.write(learners, args.out)
-    print(f"{len(learners)} learners graded: {csv_path}, {json_path}")
+    pages = feedback.write(learners, args.out)
+    print(f"{len(learners)} learners graded: {csv_path}, {json_path}, feedback in {pages[0].parent if pages else '-'}")
+    print(f"{cache.reused} results reused from {cache.folder} (--fresh grades everything again)")
     return 0
 
 
 # --- end of issue 16 ---
+
+
+# --- a class on a Dask cluster, resumable, with feedback pages ---
+def _add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="grade --class on this Dask scheduler's workers")
+    parser.add_argument("--fresh", action="store_true", help="grade every notebook again, reusing no result")
+
+
+@contextlib.contextmanager
+def _cluster_client(parser: argparse.ArgumentParser, args):
+    """The Dask client of ``--scheduler`` (closed afterwards), or None; an unreachable one is a usage error."""
+    if args.scheduler is None:
+        yield None
+        return
+    from convlab.course.grading import cluster
+
+    try:
+        client = cluster.connect(args.scheduler)
+    except cluster.Unreachable as error:
+        parser.error(str(error))
+    with client:
+        yield client
 
 
 if __name__ == "__main__":
