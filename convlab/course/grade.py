@@ -120,7 +120,7 @@ def _grade_class(parser: argparse.ArgumentParser, args) -> int:
     csv_path, json_path = gradebook.write(learners, args.out)
     pages = feedback.write(learners, args.out)
     print(f"{len(learners)} learners graded: {csv_path}, {json_path}, feedback in {pages[0].parent if pages else '-'}")
-    print(f"{cache.reused} results reused from {cache.folder} (--fresh grades everything again)")
+    print(f"{_count(cache.reused, 'result')} reused from {cache.folder} (--fresh grades everything again)")
     return 0
 
 
@@ -131,6 +131,10 @@ def _grade_class(parser: argparse.ArgumentParser, args) -> int:
 def _add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS", help="grade --class on this Dask scheduler's workers")
     parser.add_argument("--fresh", action="store_true", help="grade every notebook again, reusing no result")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 @contextlib.contextmanager

@@ -113,7 +113,7 @@ def _reuse(tasks: list, cache, done: dict, emit) -> list:
             left.append((name, path))
         else:
             done[path] = result
-    emit(f"{cache.reused} results reused from {cache.folder}, {len(left)} notebooks to grade")
+    emit(f"reused {cache.reused} of {len(tasks)} results from {cache.folder}; {len(left)} to grade")
     return left
 
 

@@ -32,9 +32,12 @@ class Unreachable(Exception):
     """The scheduler did not answer; the message says where, in one line."""
 
 
-def connect(address: str, timeout: float = CONNECT_TIMEOUT):
-    """A ``distributed.Client`` of the scheduler at ``address``, or :class:`Unreachable` after ``timeout`` s."""
+def connect(address: str, timeout: float | None = None):
+    """A ``distributed.Client`` of the scheduler at ``address``, or :class:`Unreachable` after ``timeout``
+    seconds (default :data:`CONNECT_TIMEOUT`)."""
     from distributed import Client
+
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
 
     logger = logging.getLogger("distributed")
     level = logger.level
