@@ -84,7 +84,7 @@ def grade_class(
     done: dict[Path, NotebookResult] = {}
     if cache is not None:
         tasks = _reuse(tasks, cache, done, progress or _to_stderr)
-    tracker = _Progress(learners, tasks, progress or _to_stderr)
+    tracker = _Progress(learners, progress or _to_stderr, tasks)
 
     def finish(name: str, path: Path, result: NotebookResult) -> None:
         done[path] = result
@@ -140,10 +140,8 @@ def _grade_in_pool(tasks, jobs: int, options: Options, finish) -> None:
 
 def _run_pool(tasks, jobs: int, options: Options, finish) -> list:
     failed = []
-    if not tasks:
-        return failed
     context = multiprocessing.get_context("spawn")  # no inherited threads or kernel clients
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)) or 1, mp_context=context) as pool:
         futures: dict[Future, tuple] = {pool.submit(_grade_one, path, options): (n, path) for n, path in tasks}
         pending = set(futures)
         while pending:
@@ -167,10 +165,11 @@ def _worker_died(path: Path) -> NotebookResult:
 class _Progress:
     """Learners done / total, elapsed and ETA, one line per finished notebook."""
 
-    def __init__(self, learners: dict[str, list[Path]], tasks: list, emit) -> None:
-        self.left = {name: 0 for name in learners}
-        for name, _path in tasks:
-            self.left[name] += 1
+    def __init__(self, learners: dict[str, list[Path]], emit, tasks: list | None = None) -> None:
+        """``tasks``: the ``(learner, path)`` pairs to grade, if not every notebook of ``learners``."""
+        self.left = {name: len(paths) for name, paths in learners.items()}
+        if tasks is not None:
+            self.left = {name: sum(1 for learner, _ in tasks if learner == name) for name in learners}
         self.total_notebooks = sum(self.left.values())
         self.notebooks = 0
         self.start = time.monotonic()
