@@ -12,7 +12,8 @@ from types import SimpleNamespace
 import pytest
 
 from convlab.course import grade
-from convlab.course.grading import cluster
+from convlab.course.grading import cache, cluster
+from convlab.course.grading.report import ExerciseResult, NotebookResult
 from convlab.course.grading.sandbox import bwrap_path
 from tests import grading_helpers as nb
 from tests.dask_cluster import loopback_cluster
@@ -126,6 +127,24 @@ def test_a_task_that_raises_is_tried_twice_then_marked_with_the_reason(address, 
     assert (learner, path) == ("alice", notebook)
     assert (tmp_path / "tries.txt").read_text() == f"{NAME}.ipynb\n" * 2
     assert result.exercises[0].status == "error" and "RuntimeError: the grader broke" in result.problem
+
+
+def graded_by_another_course(filename: str, content: bytes, options) -> dict:
+    """What a worker with another version of the checks would send back: full marks."""
+    result = NotebookResult(filename, [ExerciseResult("1.1", "passed", 1.0, 1.0, "well done")])
+    return {"course": "another version", "result": cache.to_dict(result)}
+
+
+def test_a_result_from_a_worker_with_another_course_is_marked_not_used(address, tmp_path):
+    notebook = tmp_path / "alice" / f"{NAME}.ipynb"
+    notebook.parent.mkdir()
+    notebook.write_text("{}")
+    finished = []
+    with cluster.connect(address) as client:
+        cluster.grade_on_cluster(client, [("alice", notebook)], None, lambda *done: finished.append(done),
+                                 task=graded_by_another_course)  # fmt: skip
+    ((_, _, result),) = finished
+    assert [ex.status for ex in result.exercises] == ["error"] and "another version of the course" in result.problem
 
 
 def exit_the_worker(filename: str, content: bytes, options) -> dict:

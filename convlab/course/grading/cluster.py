@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from convlab.course.grading.cache import from_dict, to_dict
+from convlab.course.grading.cache import course_version, from_dict, to_dict
 from convlab.course.grading.grader import grade_notebook
 from convlab.course.grading.report import ExerciseResult, NotebookResult
 
@@ -63,14 +63,15 @@ async def _probe(address: str, timeout: float) -> None:
 
 
 def grade_submission(filename: str, content: bytes, options) -> dict:
-    """Grade a notebook given as its bytes (on a worker); the result as plain data (``cache.to_dict``)."""
+    """Grade a notebook given as its bytes (on a worker): ``{"course": the worker's course version,
+    "result": the result as plain data (cache.to_dict)}``."""
     with tempfile.TemporaryDirectory(prefix="convlab-submission-") as folder:
         path = Path(folder) / Path(filename).name
         path.write_bytes(content)
         result = grade_notebook(
             path, cell_timeout=options.cell_timeout, notebook_timeout=options.notebook_timeout, sandbox=options.sandbox
         )
-    return to_dict(result)
+    return {"course": course_version(), "result": to_dict(result)}
 
 
 def grade_on_cluster(
@@ -79,6 +80,8 @@ def grade_on_cluster(
     """Grade ``(learner, path)`` tasks on ``client``'s cluster; ``finish(learner, path, result)`` as each ends.
 
     ``task(filename, content, options) -> dict`` runs on the workers (the default grades the notebook).
+    A result from a worker whose course differs from this one (another version of a check) is
+    marked, not used.
     """
     from distributed import as_completed
 
@@ -102,11 +105,15 @@ def _result(future, path: Path) -> NotebookResult:
     from distributed import KilledWorker
 
     try:
-        result = from_dict(future.result())
+        answer = future.result()
+        result, course = from_dict(answer["result"]), answer["course"]
     except KilledWorker:
         return failed(path, "the grading worker died twice while grading this notebook (killed, or out of memory?)")
     except Exception as error:  # the grader raised twice, or the scheduler lost the task
         return failed(path, f"the grader could not grade this notebook ({type(error).__name__}: {error})")
+    if course != course_version():
+        return failed(path, "the worker that graded this notebook runs another version of the course: "
+                            "install the same course and requirements.txt on every worker")  # fmt: skip
     result.path = str(path)
     return result
 
