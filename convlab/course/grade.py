@@ -118,8 +118,9 @@ def _grade_class(parser: argparse.ArgumentParser, args) -> int:
         cache = ResultCache(args.out, options, fresh=args.fresh)
         learners = classroom.grade_class(args.class_dir, jobs=args.jobs, options=options, cache=cache, client=client)
     csv_path, json_path = gradebook.write(learners, args.out)
-    pages = feedback.write(learners, args.out)
-    print(f"{len(learners)} learners graded: {csv_path}, {json_path}, feedback in {pages[0].parent if pages else '-'}")
+    feedback.write(learners, args.out)
+    print(f"{len(learners)} learners graded: {csv_path}, {json_path}")
+    print(f"feedback to hand back: {args.out / feedback.FOLDER}/<learner>.html")
     print(f"{_count(cache.reused, 'result')} reused from {cache.folder} (--fresh grades everything again)")
     return 0
 

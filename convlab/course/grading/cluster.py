@@ -6,7 +6,7 @@ shared folder; the worker writes them into a temporary folder of its own and gra
 does. Workers need the course installed from the same ``requirements.txt``, and bubblewrap.
 
 A task whose grading raises is tried once more (``retries=1``). A worker that dies while grading
-(killed, out of memory) has its task handed to another worker by the scheduler; the scheduler's
+(killed, out of memory) has its task handed to a worker again by the scheduler; the scheduler's
 ``distributed.scheduler.allowed-failures`` setting says how many times (start it with
 ``DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=1`` for one retry). After that the notebook is
 marked as an error that names the reason.
