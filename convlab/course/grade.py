@@ -10,9 +10,7 @@ one-line message. The course's own check cells are used, not the notebook's copi
 notebook file is never written. Exit status 0 when grading ran (whatever the score), 2 for a
 usage error (no such file, not a notebook, a file that is not valid notebook JSON).
 With ``--class DIR`` (one folder per learner) every kernel runs in a bubblewrap sandbox and
-``gradebook.csv``, ``report.json`` and ``feedback/<learner>.html`` are written; results are kept in
-``--out``'s ``cache/`` and reused for unchanged notebooks (``--fresh`` regrades all); ``--scheduler``
-grades on a Dask cluster. See ``convlab.course.grading.classroom`` and ``.cluster``.
+``gradebook.csv`` and ``report.json`` are written; see ``convlab.course.grading.classroom``.
 """
 
 from __future__ import annotations
@@ -83,12 +81,12 @@ def main(argv: list[str] | None = None) -> int:
 
 # --- grading a class, sandboxed kernels (issue 16) ---
 def _add_class_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_cluster_arguments(parser)
     parser.add_argument("--class", dest="class_dir", type=Path, help="a folder with one folder per learner")
     parser.add_argument("-j", "--jobs", type=int, help="notebooks graded at once with --class (default: CPU count)")
     parser.add_argument("--out", type=Path, default=Path("."), help="where --class writes gradebook.csv, report.json")
     parser.add_argument("--sandbox", action="store_true", help="run single notebooks' kernels in the sandbox too")
     parser.add_argument("--no-sandbox", action="store_true", help="grade --class without the sandbox (trusted code)")
-    _add_cluster_arguments(parser)
 
 
 def _sandbox(parser: argparse.ArgumentParser, args, hidden: tuple[str, ...] = ()):
@@ -99,6 +97,32 @@ def _sandbox(parser: argparse.ArgumentParser, args, hidden: tuple[str, ...] = ()
     if problem:
         parser.error(problem + ("; or grade trusted code with --no-sandbox" if args.class_dir else ""))
     return sandbox
+
+
+# --- a class on a Dask cluster (--scheduler), resumable (--fresh), with feedback pages ---
+def _add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="grade --class on this Dask scheduler's workers")
+    parser.add_argument("--fresh", action="store_true", help="grade every notebook again, reusing no result")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+@contextlib.contextmanager
+def _cluster_client(parser: argparse.ArgumentParser, args):
+    """The Dask client of ``--scheduler`` (closed afterwards), or None; an unreachable one is a usage error."""
+    if args.scheduler is None:
+        yield None
+        return
+    from convlab.course.grading import cluster
+
+    try:
+        client = cluster.connect(args.scheduler)
+    except cluster.Unreachable as error:
+        parser.error(str(error))
+    with client:
+        yield client
 
 
 def _grade_class(parser: argparse.ArgumentParser, args) -> int:
@@ -126,32 +150,6 @@ def _grade_class(parser: argparse.ArgumentParser, args) -> int:
 
 
 # --- end of issue 16 ---
-
-
-# --- a class on a Dask cluster, resumable, with feedback pages ---
-def _add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="grade --class on this Dask scheduler's workers")
-    parser.add_argument("--fresh", action="store_true", help="grade every notebook again, reusing no result")
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
-
-
-@contextlib.contextmanager
-def _cluster_client(parser: argparse.ArgumentParser, args):
-    """The Dask client of ``--scheduler`` (closed afterwards), or None; an unreachable one is a usage error."""
-    if args.scheduler is None:
-        yield None
-        return
-    from convlab.course.grading import cluster
-
-    try:
-        client = cluster.connect(args.scheduler)
-    except cluster.Unreachable as error:
-        parser.error(str(error))
-    with client:
-        yield client
 
 
 if __name__ == "__main__":
