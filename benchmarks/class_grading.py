@@ -33,6 +33,7 @@ imports torch) and bubblewrap's start-up.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import subprocess
 import sys
@@ -118,7 +119,9 @@ def main() -> int:
         if args.cluster:
             gradebooks.append(time_cluster(class_dir, Path(tmp) / "out-cluster", env, args.no_sandbox))
         if any(book != gradebooks[0] for book in gradebooks):
-            print("the gradebooks differ between runs", file=sys.stderr)
+            print("the gradebooks differ between runs:", file=sys.stderr)
+            for book in gradebooks[1:]:
+                sys.stderr.writelines(difflib.unified_diff(gradebooks[0].splitlines(True), book.splitlines(True)))
             return 1
         first = args.jobs[0]
         for jobs in args.jobs[1:]:
