@@ -32,7 +32,7 @@ def loopback_cluster(workers: int = 2, *, timeout: float = 60, env: dict | None 
             **(env or {}),
         }
         scheduler_file = Path(folder) / "scheduler.json"
-        log = open(Path(folder) / "cluster.log", "wb")  # noqa: SIM115 - closed in finally
+        log = open(Path(folder) / "cluster.log", "wb")  # closed in the finally clause below
 
         def start(*args: str) -> None:
             command = [sys.executable, "-m", "dask", *args]
