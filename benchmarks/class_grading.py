@@ -2,6 +2,7 @@
 
     python benchmarks/class_grading.py               # serial (-j 1), then -j 2, sandboxed
     python benchmarks/class_grading.py --jobs 1 2 4 --no-sandbox
+    python benchmarks/class_grading.py --jobs 2 --cluster   # also on a loopback Dask cluster
 
 The class: 16 learners, each handing in the chapter 2 exercise notebook (the quickest to run):
 5 solved, 5 untouched, 5 with the course's wrong answers, and one whose answers try to escape
@@ -9,6 +10,9 @@ The class: 16 learners, each handing in the chapter 2 exercise notebook (the qui
 with --no-sandbox that one hands in a solved notebook instead. Each run is the CLI in a fresh
 process, with HOME set to a fake home under a temporary folder, timed by the wall clock; the
 gradebooks of all runs must agree.
+With ``--cluster``, the class is also graded by ``--scheduler`` on a loopback Dask cluster: a
+scheduler and two single-threaded workers, each a separate process (started before the clock
+starts; their start-up is printed apart).
 The machine may be shared: the numbers are only as quiet as it is.
 
 Measured on an idle 2-core machine (2026-11-28), the course as merged:
@@ -45,6 +49,7 @@ go in one round trip).
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import subprocess
 import sys
@@ -84,10 +89,32 @@ def make_class(folder: Path, home: Path, hostile_too: bool) -> None:
     nb.save(hostile if hostile_too else kinds["solved"], folder / "hostile-15" / f"{NAME}.ipynb")
 
 
+def time_cluster(class_dir: Path, out: Path, env: dict, no_sandbox: bool) -> str:
+    """Grade the class on a loopback cluster of two single-threaded workers; its gradebook."""
+    from tests.dask_cluster import loopback_cluster
+
+    start = time.perf_counter()
+    with loopback_cluster(2, env={"HOME": env["HOME"]}) as address:
+        print(f"loopback cluster (scheduler, 2 workers) up in {time.perf_counter() - start:.1f} s", flush=True)
+        cmd = [sys.executable, "-m", "convlab.grade", "--class", str(class_dir), "--scheduler", address]
+        cmd += ["--out", str(out)] + (["--no-sandbox"] if no_sandbox else [])
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=ROOT, env=env, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        seconds = time.perf_counter() - start
+        print(f"cluster, 2 workers: {seconds:.1f} s for 16 submissions", flush=True)
+    measured = seconds * 2 / 16  # worker-seconds per notebook of chapter 2, the quickest
+    for label, per_notebook in (("as measured here", measured), ("at an assumed course average", 15.0)):
+        print(f"500 learners x 10 notebooks {label}, {per_notebook:.1f} worker-s each: "
+              f"{500 * 10 * per_notebook / 3600:.1f} worker-hours; "
+              + ", ".join(f"{500 * 10 * per_notebook / workers / 60:.0f} min on {workers}" for workers in (8, 32, 64)))
+    return (out / "gradebook.csv").read_text()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="worker counts to time (default 1 2)")
     parser.add_argument("--no-sandbox", action="store_true", help="grade without bubblewrap")
+    parser.add_argument("--cluster", action="store_true", help="also grade on a loopback Dask cluster of 2 workers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="convlab-class-bench-") as tmp:
         class_dir, home = Path(tmp) / "class", Path(tmp) / "home"
@@ -105,8 +132,12 @@ def main() -> int:
             times[jobs] = time.perf_counter() - start
             gradebooks.append((out / "gradebook.csv").read_text())
             print(f"-j {jobs}: {times[jobs]:.1f} s for 16 submissions", flush=True)
+        if args.cluster:
+            gradebooks.append(time_cluster(class_dir, Path(tmp) / "out-cluster", env, args.no_sandbox))
         if any(book != gradebooks[0] for book in gradebooks):
-            print("the gradebooks differ between runs", file=sys.stderr)
+            print("the gradebooks differ between runs:", file=sys.stderr)
+            for book in gradebooks[1:]:
+                sys.stderr.writelines(difflib.unified_diff(gradebooks[0].splitlines(True), book.splitlines(True)))
             return 1
         first = args.jobs[0]
         for jobs in args.jobs[1:]:

@@ -3,6 +3,7 @@
     python -m convlab.grade exercises/01-why-not-fully-connected.ipynb
     python -m convlab.grade submissions/alice/ --json > alice.json
     python -m convlab.grade --class submissions/ -j 4 --out grades/
+    python -m convlab.grade --class submissions/ --scheduler tcp://10.0.0.5:8786 --out grades/
 
 Each exercise gets one status: passed, failed, not attempted, error or timed out, with a
 one-line message. The learner's cells run in a kernel in a bubblewrap sandbox that holds no
@@ -17,10 +18,12 @@ written; see ``convlab.course.grading.classroom``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
-from convlab.course.grading import grade_notebook, grade_paths
+from convlab.course.grading import feedback, grade_notebook, grade_paths
+from convlab.course.grading.cache import ResultCache
 from convlab.course.grading.report import to_json, to_table
 
 
@@ -44,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--timeout and --notebook-timeout must be positive")
     if args.class_dir is not None:
         return _grade_class(parser, args)
+    if args.scheduler is not None or args.fresh:
+        parser.error("--scheduler and --fresh are for --class DIR")
     if not args.paths:
         parser.error("give notebooks or folders to grade, or --class DIR")
     for path in args.paths:
@@ -79,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _add_class_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_cluster_arguments(parser)
     parser.add_argument("--class", dest="class_dir", type=Path, help="a folder with one folder per learner")
     parser.add_argument("-j", "--jobs", type=int, help="notebooks graded at once with --class (default: CPU count)")
     parser.add_argument("--out", type=Path, default=Path("."), help="where --class writes gradebook.csv, report.json")
@@ -96,6 +102,32 @@ def _sandbox(parser: argparse.ArgumentParser, args, hidden: tuple[str, ...] = ()
     return sandbox
 
 
+# --- a class on a Dask cluster (--scheduler), resumable (--fresh), with feedback pages ---
+def _add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="grade --class on this Dask scheduler's workers")
+    parser.add_argument("--fresh", action="store_true", help="grade every notebook again, reusing no result")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+@contextlib.contextmanager
+def _cluster_client(parser: argparse.ArgumentParser, args):
+    """The Dask client of ``--scheduler`` (closed afterwards), or None; an unreachable one is a usage error."""
+    if args.scheduler is None:
+        yield None
+        return
+    from convlab.course.grading import cluster
+
+    try:
+        client = cluster.connect(args.scheduler)
+    except cluster.Unreachable as error:
+        parser.error(str(error))
+    with client:
+        yield client
+
+
 def _grade_class(parser: argparse.ArgumentParser, args) -> int:
     from convlab.course.grading import classroom, gradebook
 
@@ -109,9 +141,14 @@ def _grade_class(parser: argparse.ArgumentParser, args) -> int:
         parser.error("--sandbox and --no-sandbox contradict each other")
     sandbox = None if args.no_sandbox else _sandbox(parser, args, hidden=(str(args.class_dir.resolve()),))
     options = classroom.Options(args.timeout, args.notebook_timeout, sandbox)
-    learners = classroom.grade_class(args.class_dir, jobs=args.jobs, options=options)
+    with _cluster_client(parser, args) as client:
+        cache = ResultCache(args.out, options, fresh=args.fresh)
+        learners = classroom.grade_class(args.class_dir, jobs=args.jobs, options=options, cache=cache, client=client)
     csv_path, json_path = gradebook.write(learners, args.out)
+    feedback.write(learners, args.out)
     print(f"{len(learners)} learners graded: {csv_path}, {json_path}")
+    print(f"feedback to hand back: {args.out / feedback.FOLDER}/<learner>.html")
+    print(f"{_count(cache.reused, 'result')} reused from {cache.folder} (--fresh grades everything again)")
     return 0
 
 

@@ -59,11 +59,21 @@ def default_jobs() -> int:
 
 
 def grade_class(
-    class_dir: Path, *, jobs: int | None = None, options: Options | None = None, progress=None
+    class_dir: Path,
+    *,
+    jobs: int | None = None,
+    options: Options | None = None,
+    progress=None,
+    cache=None,
+    client=None,
 ) -> list[LearnerResult]:
     """Grade every learner's notebooks with ``jobs`` worker processes (default: the CPU count).
 
     ``progress(message)`` receives one line after each notebook (default: standard error).
+    ``cache`` (a :class:`convlab.course.grading.cache.ResultCache`) hands back the results of
+    unchanged notebooks and keeps each new one as soon as it is graded. ``client`` (a Dask
+    ``distributed.Client``) grades on its cluster instead of local processes
+    (:mod:`convlab.course.grading.cluster`).
     """
     jobs = default_jobs() if jobs is None else jobs
     options = options or Options()
@@ -71,15 +81,40 @@ def grade_class(
         raise ValueError(f"jobs must be a positive int, got {jobs!r}")
     learners = find_learners(class_dir)
     tasks = [(name, path) for name, paths in learners.items() for path in paths]
-    tracker = _Progress(learners, progress or _to_stderr)
     done: dict[Path, NotebookResult] = {}
-    if jobs == 1:
+    if cache is not None:
+        tasks = _reuse(tasks, cache, done, progress or _to_stderr)
+    tracker = _Progress(learners, progress or _to_stderr, tasks)
+
+    def finish(name: str, path: Path, result: NotebookResult) -> None:
+        done[path] = result
+        if cache is not None:
+            cache.store(name, path, result)
+        tracker.notebook_done(name)
+
+    if client is not None:
+        from convlab.course.grading.cluster import grade_on_cluster
+
+        grade_on_cluster(client, tasks, options, finish)
+    elif jobs == 1:
         for name, path in tasks:
-            done[path] = _grade_one(path, options)
-            tracker.notebook_done(name)
+            finish(name, path, _grade_one(path, options))
     else:
-        _grade_in_pool(tasks, jobs, options, done, tracker)
+        _grade_in_pool(tasks, jobs, options, finish)
     return [LearnerResult(name, [done[path] for path in paths]) for name, paths in learners.items()]
+
+
+def _reuse(tasks: list, cache, done: dict, emit) -> list:
+    """Fill ``done`` with the cached results; the tasks left to grade."""
+    left = []
+    for name, path in tasks:
+        result = cache.load(name, path)
+        if result is None:
+            left.append((name, path))
+        else:
+            done[path] = result
+    emit(f"reused {cache.reused} of {len(tasks)} results from {cache.folder}; {len(left)} to grade")
+    return left
 
 
 def _grade_one(path: Path, options: Options) -> NotebookResult:
@@ -93,18 +128,17 @@ def _grade_one(path: Path, options: Options) -> NotebookResult:
         return NotebookResult(str(path), [ExerciseResult("notebook", Status.ERROR, 0.0, 0.0, message)], problem=message)
 
 
-def _grade_in_pool(tasks, jobs: int, options: Options, done: dict, tracker: _Progress) -> None:
+def _grade_in_pool(tasks, jobs: int, options: Options, finish) -> None:
     """All tasks in one pool; if a worker dies (only possible without the sandbox), the notebooks
     that were in flight are graded again one per pool, so that only the culprit is marked."""
-    retry = _run_pool(tasks, jobs, options, done, tracker)
+    retry = _run_pool(tasks, jobs, options, finish)
     for task in retry:
-        if _run_pool([task], 1, options, done, tracker):
+        if _run_pool([task], 1, options, finish):
             name, path = task
-            done[path] = _worker_died(path)
-            tracker.notebook_done(name)
+            finish(name, path, _worker_died(path))
 
 
-def _run_pool(tasks, jobs: int, options: Options, done: dict, tracker: _Progress) -> list:
+def _run_pool(tasks, jobs: int, options: Options, finish) -> list:
     failed = []
     context = multiprocessing.get_context("spawn")  # no inherited threads or kernel clients
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)) or 1, mp_context=context) as pool:
@@ -115,11 +149,11 @@ def _run_pool(tasks, jobs: int, options: Options, done: dict, tracker: _Progress
             for future in finished:
                 name, path = futures[future]
                 try:
-                    done[path] = future.result()
+                    result = future.result()
                 except BrokenProcessPool:
                     failed.append((name, path))
                     continue
-                tracker.notebook_done(name)
+                finish(name, path, result)
     return failed
 
 
@@ -131,8 +165,11 @@ def _worker_died(path: Path) -> NotebookResult:
 class _Progress:
     """Learners done / total, elapsed and ETA, one line per finished notebook."""
 
-    def __init__(self, learners: dict[str, list[Path]], emit) -> None:
+    def __init__(self, learners: dict[str, list[Path]], emit, tasks: list | None = None) -> None:
+        """``tasks``: the ``(learner, path)`` pairs to grade, if not every notebook of ``learners``."""
         self.left = {name: len(paths) for name, paths in learners.items()}
+        if tasks is not None:
+            self.left = {name: sum(1 for learner, _ in tasks if learner == name) for name in learners}
         self.total_notebooks = sum(self.left.values())
         self.notebooks = 0
         self.start = time.monotonic()
