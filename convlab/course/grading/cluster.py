@@ -19,6 +19,7 @@ import logging
 import tempfile
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from convlab.course.grading.cache import course_version, from_dict, to_dict
@@ -43,7 +44,10 @@ def connect(address: str, timeout: float | None = None):
     level = logger.level
     logger.setLevel(logging.CRITICAL)  # its retries would each log a warning: the caller says it once
     try:
-        asyncio.run(_probe(address, timeout))  # a Client that fails to start complains again when collected
+        # A Client that fails to start complains again when collected, so probe first, on a thread of
+        # its own: the caller's thread may already run an event loop (Playwright's sync API does).
+        with ThreadPoolExecutor(max_workers=1) as probe:
+            probe.submit(asyncio.run, _probe(address, timeout)).result()
         return Client(address, timeout=timeout, set_as_default=False)
     except Exception as error:  # OSError after the timeout; ValueError for a malformed address; garbage
         reason = " ".join(str(error).split()) or type(error).__name__
