@@ -263,7 +263,10 @@ def decode(data, handles=None):
         return str(data["v"])
     if kind == "tensor":
         array = _from_npy(data["npy"])
-        return torch.from_numpy(array.copy()) if array.dtype != np.uint16 else torch.from_numpy(array.astype(int))
+        tensor = torch.from_numpy(array.copy()) if array.dtype != np.uint16 else torch.from_numpy(array.astype(int))
+        if data.get("grad") is True and tensor.is_floating_point():  # a check may ask whether it still tracks them
+            tensor.requires_grad_(True)
+        return tensor
     if kind == "ndarray":
         return _from_npy(data["npy"])
     if kind == "npscalar":
