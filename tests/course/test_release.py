@@ -147,3 +147,18 @@ def test_the_checks_are_left_out_and_nothing_kept_imports_them(tmp_path):
         (tmp_path / "convlab" / "bad.py").write_text(bad + "\n")
         with pytest.raises(RuntimeError, match="which the release leaves out"):
             release._check_imports(tmp_path)
+
+
+def test_a_notebook_done_in_the_release_is_graded_as_the_course_grades_it(built):
+    """The release's exercise notebooks are the course's own, so the instructor's grader takes a
+    learner's notebook from the release exactly as it takes one from the course."""
+    from convlab.course.grading.assemble import assemble, identify, read_learner_notebook
+
+    out, _ = built
+    for name in CHAPTERS:
+        handed_in = out / "exercises" / f"{name}.ipynb"
+        assert handed_in.read_bytes() == (notebooks.REPO_ROOT / "exercises" / f"{name}.ipynb").read_bytes()
+        learner = read_learner_notebook(handed_in)
+        course_name, _ = identify(learner, handed_in)
+        plan = assemble(learner, course_name)
+        assert course_name == name and plan.exercises == list(nb.check_cells(nb.solution(name)))

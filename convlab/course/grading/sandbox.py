@@ -94,15 +94,17 @@ class Sandbox:
         hidden = _hidden_folders(self.hidden)
         for folder in hidden:  # empty and read-only: the one writable space is /tmp, below
             cmd += ["--perms", "0555", "--tmpfs", folder]
-        for path in _needed_paths():  # the Python the kernel runs, if a hidden folder holds it (a venv in the course)
-            if any(_is_within(path, folder) for folder in hidden):
-                cmd += ["--ro-bind", path, path]
-        for path in _course_package_files():  # a non-editable install of the course, or an editable one's finder
-            cmd += ["--perms", "0555", "--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
         cmd += [
             "--perms", "1777", "--size", str(limits.workdir_size), "--tmpfs", "/tmp",
             "--perms", "0777", "--dir", WORKDIR,
         ]  # fmt: skip
+        # After /tmp is replaced: the Python the kernel runs may live in a hidden folder (a venv in the
+        # course) or in the host's /tmp (a clone there, as CI makes), and is bound back read-only.
+        for path in _needed_paths():
+            if any(_is_within(path, folder) for folder in (*hidden, "/tmp")):
+                cmd += ["--ro-bind", path, path]
+        for path in _course_package_files():  # a non-editable install of the course, or an editable one's finder
+            cmd += ["--perms", "0555", "--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
         if ipcdir is not None:
             cmd += ["--perms", "0777", "--dir", ipcdir]
         cmd += [
