@@ -102,6 +102,8 @@ class Sandbox:
         # course) or in the host's /tmp (a clone there, as CI makes), and is bound back read-only.
         for path in _needed_paths():
             if any(_is_within(path, folder) for folder in (*hidden, "/tmp")):
+                for parent in _parents_below_tmp(path):  # bwrap would make them private to root
+                    cmd += ["--perms", "0555", "--dir", parent]
                 cmd += ["--ro-bind", path, path]
         for path in _course_package_files():  # a non-editable install of the course, or an editable one's finder
             cmd += ["--perms", "0555", "--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
@@ -234,6 +236,16 @@ def _course_package_files() -> list[str]:
         if os.path.isdir(folder):
             found += [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if "convlab" in name.lower()]
     return found
+
+
+def _parents_below_tmp(path: str) -> list[str]:
+    """The folders between ``/tmp`` and ``path``, outermost first (none when ``path`` is not in /tmp)."""
+    parents = []
+    folder = os.path.dirname(path)
+    while _is_within(folder, "/tmp") and folder != "/tmp":
+        parents.insert(0, folder)
+        folder = os.path.dirname(folder)
+    return parents
 
 
 def _is_within(path: str, folder: str) -> bool:
