@@ -74,6 +74,20 @@ def open_page(chromium, base: str, viewport: dict) -> tuple[Page, PageVisit]:
     return page, watch(page, base)
 
 
+@contextmanager
+def planted_page(chromium, folder: Path, html: str, viewport: dict):
+    """``html`` written to ``folder``, served and loaded: ``(page, visit)``, for the tests that prove
+    a check can fail on a page made to fail it."""
+    (folder / "planted.html").write_text(html, encoding="utf-8")
+    with serve(folder) as base:
+        page, visit = open_page(chromium, base, viewport)
+        try:
+            page.goto(base + "planted.html", wait_until="load")
+            yield page, visit
+        finally:
+            page.context.close()
+
+
 def watch(page: Page, base: str) -> PageVisit:
     """Record what ``page`` does from now on: its errors, requests outside ``base``, missing files."""
     visit = PageVisit(base)

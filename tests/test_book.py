@@ -239,36 +239,30 @@ def test_search_finds_the_stride_chapter(site):
 
 def test_the_browser_checks_can_fail(tmp_path, chromium):
     """A page with every fault the checks look for: each one is caught."""
-    (tmp_path / "bad.html").write_text(
+    html = (
         '<html><body><main><p>Raw math: $x^2$ and \\\\(y\\\\)</p>'
         '<div style="width: 900px">wide</div>'
         '<img src="missing.png"><script src="https://cdn.example.org/lib.js"></script>'
         "<script>undefinedFunction()</script></main></body></html>"
     )
-    with browser.serve(tmp_path) as base:
-        page, visit = browser.open_page(chromium, base, browser.PHONE)
-        page.goto(base + "bad.html", wait_until="load")
+    with browser.planted_page(chromium, tmp_path, html, browser.PHONE) as (page, visit):
         assert any("cdn.example.org" in url for url in visit.blocked)
         assert any("missing.png" in url for url in visit.missing)
         assert any("undefinedFunction" in error for error in visit.errors)
         assert len(browser.raw_math(page)) == 2
         assert browser.horizontal_overflow(page) > 0
         assert browser.page_weight(page) > 0
-        page.context.close()
 
 
 def test_the_text_checks_can_fail(tmp_path, chromium):
     """A chapter page too long to read, with escapes typed in a formula and in prose: each is caught."""
     long = "<p>" + "word " * 6_100 + "</p>"
-    (tmp_path / "bad.html").write_text(
+    html = (
         "<html><body><article><p>Set \\{padding\\} and <code>x\\n</code> (code may).</p>"
         f"<math><mtext>output\\_padding</mtext></math>{long}</article></body></html>"
     )
-    with browser.serve(tmp_path) as base:
-        page, _ = browser.open_page(chromium, base, browser.DESKTOP)
-        page.goto(base + "bad.html", wait_until="load")
+    with browser.planted_page(chromium, tmp_path, html, browser.DESKTOP) as (page, _):
         text = page.evaluate(page_checks.TEXT_JS)
-        page.context.close()
     escapes = page_checks.literal_escapes(text)
     assert len(escapes) == 3 and escapes[0].startswith("prose") and escapes[-1].startswith("formula"), escapes
     assert "output\\_padding" in escapes[-1]

@@ -15,7 +15,7 @@ ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+
 
 def test_the_axe_check_can_fail(tmp_path, chromium):
     """A page with a picture without alt text, an unlabelled slider, pale text and a pale code token."""
-    (tmp_path / "bad.html").write_text(
+    html = (
         '<!DOCTYPE html><html lang="en"><head><title>bad</title></head><body><main>'
         f'<img src="data:image/png;base64,{ONE_PIXEL_PNG}">'
         '<input type="range" min="0" max="3">'
@@ -23,11 +23,8 @@ def test_the_axe_check_can_fail(tmp_path, chromium):
         '<div class="highlight" style="background: #fff"><pre><span class="n" style="color: #bbb">width</span> = '
         '<span class="n" style="color: #bbb">height</span></pre></div></main></body></html>'
     )
-    with browser.serve(tmp_path) as base:
-        page, _ = browser.open_page(chromium, base, browser.DESKTOP)
-        page.goto(base + "bad.html", wait_until="load")
+    with browser.planted_page(chromium, tmp_path, html, browser.DESKTOP) as (page, _):
         axe = page_checks.run_axe(page)
-        page.context.close()
     problems = page_checks.accessibility_violations(axe)
     assert axe["rules"] >= 40
     assert {v["id"] for v in axe["violations"]} == {"image-alt", "label", "color-contrast"}, problems
@@ -159,15 +156,12 @@ def test_an_explorer_works_by_keyboard_alone(site, phone_tab):
 
 def test_the_keyboard_check_can_fail(tmp_path, chromium):
     """A slider whose focus ring is styled away and whose moves redraw nothing, and a slider Tab skips."""
-    (tmp_path / "keys.html").write_text(
+    html = (
         '<!DOCTYPE html><html lang="en"><body><div class="course-explorer-cell">'
         '<input type="range" data-key="W" style="outline: none"><svg><rect width="5" height="5"/></svg>'
         '<input type="range" data-key="H" tabindex="0" style="display: none"></div></body></html>'
     )
-    with browser.serve(tmp_path) as base:
-        page, _ = browser.open_page(chromium, base, browser.PHONE)
-        page.goto(base + "keys.html", wait_until="load")
+    with browser.planted_page(chromium, tmp_path, html, browser.PHONE) as (page, _):
         controls, reached, problems = operate_by_keyboard(page)
-        page.context.close()
     assert controls == ["W", "H"] and reached != controls
     assert problems == ["W: no visible focus", "W: moved from 50 to 51: no redraw"]

@@ -107,6 +107,20 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_status_2(tmp_path, capsys
     assert not (tmp_path / "out").exists()
 
 
+def one_notebook_on_the_cluster(address: str, folder, task, options=None):
+    """Grade one placeholder notebook of learner alice on the cluster with ``task``: its result."""
+    notebook = folder / "alice" / f"{NAME}.ipynb"
+    notebook.parent.mkdir()
+    notebook.write_text("{}")
+    finished = []
+    with cluster.connect(address) as client:
+        cluster.grade_on_cluster(client, [("alice", notebook)], options, lambda *done: finished.append(done),
+                                 task=task)  # fmt: skip
+    ((learner, path, result),) = finished
+    assert (learner, path) == ("alice", notebook)
+    return result
+
+
 def raise_and_count(filename: str, content: bytes, options) -> dict:
     """A grading task that fails: one line in ``options.tries`` per attempt."""
     with open(options.tries, "a") as tries:
@@ -115,16 +129,8 @@ def raise_and_count(filename: str, content: bytes, options) -> dict:
 
 
 def test_a_task_that_raises_is_tried_twice_then_marked_with_the_reason(address, tmp_path):
-    notebook = tmp_path / "alice" / f"{NAME}.ipynb"
-    notebook.parent.mkdir()
-    notebook.write_text("{}")
     options = SimpleNamespace(tries=str(tmp_path / "tries.txt"))
-    finished = []
-    with cluster.connect(address) as client:
-        cluster.grade_on_cluster(client, [("alice", notebook)], options, lambda *done: finished.append(done),
-                                 task=raise_and_count)  # fmt: skip
-    ((learner, path, result),) = finished
-    assert (learner, path) == ("alice", notebook)
+    result = one_notebook_on_the_cluster(address, tmp_path, raise_and_count, options)
     assert (tmp_path / "tries.txt").read_text() == f"{NAME}.ipynb\n" * 2
     assert result.exercises[0].status == "error" and "RuntimeError: the grader broke" in result.problem
 
@@ -136,14 +142,7 @@ def graded_by_another_course(filename: str, content: bytes, options) -> dict:
 
 
 def test_a_result_from_a_worker_with_another_course_is_marked_not_used(address, tmp_path):
-    notebook = tmp_path / "alice" / f"{NAME}.ipynb"
-    notebook.parent.mkdir()
-    notebook.write_text("{}")
-    finished = []
-    with cluster.connect(address) as client:
-        cluster.grade_on_cluster(client, [("alice", notebook)], None, lambda *done: finished.append(done),
-                                 task=graded_by_another_course)  # fmt: skip
-    ((_, _, result),) = finished
+    result = one_notebook_on_the_cluster(address, tmp_path, graded_by_another_course)
     assert [ex.status for ex in result.exercises] == ["error"] and "another version of the course" in result.problem
 
 
@@ -156,14 +155,7 @@ def exit_the_worker(filename: str, content: bytes, options) -> dict:
 
 def test_a_worker_that_dies_has_its_notebook_retried_once_then_marked(address, tmp_path):
     """Last in this file: both workers die once (their nannies start new ones)."""
-    notebook = tmp_path / "alice" / f"{NAME}.ipynb"
-    notebook.parent.mkdir()
-    notebook.write_text("{}")
     options = SimpleNamespace(tries=str(tmp_path / "tries.txt"))
-    finished = []
-    with cluster.connect(address) as client:
-        cluster.grade_on_cluster(client, [("alice", notebook)], options, lambda *done: finished.append(done),
-                                 task=exit_the_worker)  # fmt: skip
-    ((_, _, result),) = finished
+    result = one_notebook_on_the_cluster(address, tmp_path, exit_the_worker, options)
     assert (tmp_path / "tries.txt").read_text() == f"{NAME}.ipynb\n" * 2
     assert result.exercises[0].status == "error" and "worker died twice" in result.problem
