@@ -77,8 +77,10 @@ def built(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("learner") / "release"
     report = release.build(out, chapters=[int(name[:2]) for name in CHAPTERS])
     env = {key: value for key, value in os.environ.items() if not key.startswith("CONVLAB")}
+    # PYTHONDONTWRITEBYTECODE: no __pycache__ is written into the release, whose files the tests read
+    env.update(PYTHONPATH=str(out), MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
     run = subprocess.run([sys.executable, "-c", PROBE], input=json.dumps(_cases()), cwd=out, capture_output=True,
-                         text=True, env={**env, "PYTHONPATH": str(out), "MPLBACKEND": "Agg"}, timeout=120)
+                         text=True, env=env, timeout=120)
     assert run.returncode == 0, run.stderr[-3000:]
     return out, {"report": report, **json.loads(run.stdout)}
 
