@@ -38,7 +38,6 @@ def tier(item) -> str:
 SLOWEST_FIRST = (
     "tests/test_book.py::test_",  # builds the book
     "tests/course/test_class_grading.py",
-    "tests/course/test_cluster_grading.py",  # a Dask cluster's processes, then kernels
     "tests/test_book.py::Test",  # the page pass, in two halves
     "tests/test_reader_html.py",
     "tests/portability/",

@@ -1,24 +1,34 @@
 """Grading a class: one command, a gradebook, every hostile answer contained, every forgery worth 0.
 
-One class is graded by the CLI (sandboxed, two workers) and the tests read its gradebook, its
-report and the instructor's files; the forgers and an honest learner are graded once more, one
-notebook at a time, and get the same points. The instructor's HOME is a fake one under a
-temporary folder: no test reads or writes the real home.
+One class is graded by the CLI (sandboxed, two notebooks at a time) and the tests read its
+gradebook, its report and the instructor's files. Then the forger and the honest learner are
+graded again on a real Dask cluster on loopback (a scheduler and one single-threaded worker, so
+one notebook at a time), and get the same points, report and feedback pages; a rerun there grades
+only the notebook that changed. The instructor's HOME is a fake one under a temporary folder: no
+test reads or writes the real home.
 """
 
+import contextlib
 import csv
 import hashlib
+import io
 import json
+import os
+import shutil
 import socket
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from convlab.course import grade
+from convlab.course.grading import cache, cluster
+from convlab.course.grading.report import ExerciseResult, NotebookResult
 from convlab.course.grading.sandbox import Limits, Sandbox, bwrap_path
 from tests import grading_helpers as nb
 from tests.course import forgers
+from tests.dask_cluster import loopback_cluster
 
 NAME = "02-convolution-operation"  # the quickest exercise notebooks to run
 FIRST = "01-why-not-fully-connected"
@@ -67,6 +77,7 @@ EXPECTED = {
     "fork bomb": (("error", "timed out"), ("BlockingIOError", "longer than")),
 }
 
+
 def with_hostile_answers(cases: dict[str, str], *, first: int = 0) -> tuple:
     """The solved notebook with each case's code before one exercise's solution, from exercise
     number ``first`` on (the exercises before it keep their honest answers)."""
@@ -91,20 +102,22 @@ def forged(name: str, attacks: dict[str, str]):
     return learner
 
 
-def grade_with_the_cli(class_dir: Path, out: Path, home: Path, jobs: int) -> int:
-    with pytest.MonkeyPatch.context() as patch:
+def grade_with_the_cli(class_dir: Path, out: Path, home: Path, *how: str) -> dict:
+    """``python -m convlab.grade --class`` in this process, with ``how`` (``-j 2``, ``--scheduler …``):
+    its exit status and standard output."""
+    printed = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed):
         patch.setenv("HOME", str(home))
         patch.setattr(grade, "_sandbox", lambda parser, args, hidden=(): Sandbox(LIMITS, hidden))
-        return grade.main(["--class", str(class_dir), "-j", str(jobs), "--out", str(out), "--timeout",
-                           str(CELL_TIMEOUT)])
+        status = grade.main(["--class", str(class_dir), *how, "--out", str(out), "--timeout", str(CELL_TIMEOUT)])
+    return {"status": status, "out": printed.getvalue()}
 
 
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
     """A class of four (an honest learner, two hostile ones and a forger), graded by the CLI with
     two workers; the fake home's and the class's hashes before and after; whether anything
-    reached the loopback listener; the host's temporary folder before and after; and the forger
-    and the honest learner graded again with one worker."""
+    reached the loopback listener; and the host's temporary folder before and after."""
     base = tmp_path_factory.mktemp("class16")
     home, class_dir, out = base / "home", base / "class", base / "grades"
     (home / ".ssh").mkdir(parents=True)
@@ -120,36 +133,44 @@ def graded_class(tmp_path_factory):
     second, placed_second = with_hostile_answers({name: cases[name] for name in names[5:]})  # the fork bomb last
     # (untouched notebooks, wrong answers and every solution are graded in test_grader.py,
     # tests/exercises/test_remote.py and tests/graded_solutions/)
-    learners = {"alice": [nb.solution(FIRST)], "=mallory": [first], "trudy": [second],
-                "forger": [forged(FIRST, forgers.CHAPTER_1), forged(NAME, forgers.CHAPTER_2)]}
+    learners = {
+        "alice": [nb.solution(FIRST)],
+        "=mallory": [first],
+        "trudy": [second],
+        "forger": [forged(FIRST, forgers.CHAPTER_1), forged(NAME, forgers.CHAPTER_2)],
+    }
     for learner, handed_in in learners.items():
         (class_dir / learner).mkdir(parents=True)
         for notebook in handed_in:
             nb.save(notebook, class_dir / learner / f"{notebook.metadata['convlab']['notebook']}.ipynb")
     before = file_hashes(home), file_hashes(class_dir), temp_files()
 
-    status = grade_with_the_cli(class_dir, out, home, jobs=2)
+    run = grade_with_the_cli(class_dir, out, home, "-j", "2")
     try:
         connected = listener.accept() is not None
     except BlockingIOError:
         connected = False
     listener.close()
     after = file_hashes(home), file_hashes(class_dir), temp_files()
-    report = json.loads((out / "report.json").read_text())
+    placed = {"=mallory": placed_first, "trudy": placed_second}
+    return dict(status=run["status"], before=before, after=after, connected=connected, placed=placed,
+                class_dir=class_dir, home=home, out=out, **written(out))  # fmt: skip
+
+
+def written(out: Path) -> dict:
+    """What a grading run wrote to ``out``: the gradebook's rows, the report, the feedback pages
+    (as text) and each cached result's modification time."""
     with (out / "gradebook.csv").open(newline="") as handle:
         rows = list(csv.reader(handle))
-
-    again = base / "again"
-    for learner in ("alice", "forger"):
-        (again / learner).mkdir(parents=True)
-        for path in (class_dir / learner).iterdir():
-            (again / learner / path.name).write_bytes(path.read_bytes())
-    grade_with_the_cli(again, base / "grades-serial", home, jobs=1)
-    with (base / "grades-serial" / "gradebook.csv").open(newline="") as handle:
-        serial_rows = list(csv.reader(handle))
-    placed = {"=mallory": placed_first, "trudy": placed_second}
-    return dict(status=status, before=before, after=after, connected=connected, report=report, rows=rows,
-                placed=placed, class_dir=class_dir, serial_rows=serial_rows)  # fmt: skip
+    return {
+        "rows": rows,
+        "report": json.loads((out / "report.json").read_text()),
+        "pages": {page.name: page.read_text() for page in (out / "feedback").iterdir()},
+        "cache times": {
+            str(path.relative_to(out / cache.FOLDER)): path.stat().st_mtime_ns
+            for path in (out / cache.FOLDER).glob("*/*.json")
+        },
+    }
 
 
 def temp_files() -> dict[str, int]:
@@ -194,14 +215,6 @@ def test_every_forgery_gets_zero_points(graded_class, exercise):
     assert "Traceback" not in feedback
 
 
-def test_serial_and_parallel_grading_agree(graded_class):
-    """The forgers and the honest learner, graded again one notebook at a time: the same points."""
-    header, *serial = graded_class["serial_rows"]
-    parallel = {row[0]: row for row in graded_class["rows"][1:]}
-    assert header == graded_class["rows"][0]
-    assert serial == [parallel["alice"], parallel["forger"]]
-
-
 @pytest.mark.parametrize("case", list(EXPECTED))
 def test_each_hostile_cell_gets_an_honest_status(graded_class, case):
     learner = next(name for name, placed in graded_class["placed"].items() if case in placed)
@@ -225,3 +238,136 @@ def test_nothing_outside_the_sandbox_changed(graded_class):
     appeared in the host's temporary folder (the kernel's files and sockets live in its own tmpfs)."""
     assert graded_class["before"] == graded_class["after"]
     assert not graded_class["connected"]
+
+
+# The same class on a Dask cluster: one worker, so one notebook at a time.
+ON_THE_CLUSTER = ("alice", "forger")
+
+
+@pytest.fixture(scope="module")
+def address():
+    with loopback_cluster(1) as scheduler:
+        yield scheduler
+
+
+@pytest.fixture(scope="module")
+def on_the_cluster(graded_class, address, tmp_path_factory):
+    """The honest learner and the forger, copied from the class and graded on the cluster; then
+    graded there again after the forger handed in chapter 2 solved: what each run printed and wrote."""
+    base = tmp_path_factory.mktemp("cluster")
+    class_dir, out = base / "class", base / "grades"
+    for learner in ON_THE_CLUSTER:
+        shutil.copytree(graded_class["class_dir"] / learner, class_dir / learner)
+    runs = {"cluster": grade_with_the_cli(class_dir, out, graded_class["home"], "--scheduler", address)}
+    files = {"cluster": written(out)}
+    nb.save(nb.solution(NAME), class_dir / "forger" / f"{NAME}.ipynb")
+    runs["rerun"] = grade_with_the_cli(class_dir, out, graded_class["home"], "--scheduler", address)
+    files["rerun"] = written(out)
+    return {"runs": runs, "files": files, "class_dir": class_dir}
+
+
+def as_in_the_class(text: str, graded_class: dict, on_the_cluster: dict) -> str:
+    """``text`` written by the cluster's run, with its class folder's path replaced by the class's."""
+    return text.replace(str(on_the_cluster["class_dir"]), str(graded_class["class_dir"]))
+
+
+def test_one_at_a_time_on_the_cluster_gives_the_pools_points_report_and_feedback(graded_class, on_the_cluster):
+    """Serial and parallel, on a cluster and in a local pool: the same grades."""
+    assert {run["status"] for run in on_the_cluster["runs"].values()} == {0}
+    remote = on_the_cluster["files"]["cluster"]
+    header, *rows = graded_class["rows"]
+    assert remote["rows"] == [header] + [row for row in rows if row[0] in ON_THE_CLUSTER]
+    local_entries = [entry for entry in graded_class["report"]["learners"] if entry["learner"] in ON_THE_CLUSTER]
+    remote_entries = json.loads(as_in_the_class(json.dumps(remote["report"]), graded_class, on_the_cluster))
+    assert remote_entries["learners"] == local_entries
+    assert {name: as_in_the_class(page, graded_class, on_the_cluster) for name, page in remote["pages"].items()} == {
+        f"{learner}.html": graded_class["pages"][f"{learner}.html"] for learner in ON_THE_CLUSTER
+    }
+
+
+def test_a_rerun_grades_only_the_changed_notebook(on_the_cluster):
+    assert "0 results reused" in on_the_cluster["runs"]["cluster"]["out"]
+    assert "2 results reused" in on_the_cluster["runs"]["rerun"]["out"]
+    before = on_the_cluster["files"]["cluster"]["cache times"]
+    after = on_the_cluster["files"]["rerun"]["cache times"]
+    changed = f"forger/{NAME}.json"
+    assert set(before) == set(after) == {f"alice/{FIRST}.json", f"forger/{FIRST}.json", changed}
+    assert {key: time for key, time in before.items() if key != changed} == {
+        key: time for key, time in after.items() if key != changed
+    }
+    assert before[changed] != after[changed]
+    rerun = on_the_cluster["files"]["rerun"]
+    (forger,) = [entry for entry in rerun["report"]["learners"] if entry["learner"] == "forger"]
+    first, second = forger["notebooks"]
+    assert first["score"] == 0 and second["score"] == second["max_score"] > 0  # chapter 2, graded again
+    assert sorted(rerun["pages"]) == ["alice.html", "forger.html"]
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_status_2(tmp_path, capsys, monkeypatch):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 0.5)
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    with pytest.raises(SystemExit) as exit_:
+        grade.main(["--class", str(tmp_path / "class"), "--scheduler", f"tcp://127.0.0.1:{port}",
+                    "--out", str(tmp_path / "out"), "--no-sandbox"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert exit_.value.code == 2 and captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith(f"convlab.grade: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}: ")
+    assert not (tmp_path / "out").exists()
+
+
+def one_notebook_on_the_cluster(address: str, folder, task, options=None):
+    """Grade one placeholder notebook of learner alice on the cluster with ``task``: its result."""
+    notebook = folder / "alice" / f"{FIRST}.ipynb"
+    notebook.parent.mkdir()
+    notebook.write_text("{}")
+    finished = []
+    with cluster.connect(address) as client:
+        cluster.grade_on_cluster(client, [("alice", notebook)], options, lambda *done: finished.append(done),
+                                 task=task)  # fmt: skip
+    ((learner, path, result),) = finished
+    assert (learner, path) == ("alice", notebook)
+    return result
+
+
+def raise_and_count(filename: str, content: bytes, options) -> dict:
+    """A grading task that fails: one line in ``options.tries`` per attempt."""
+    with open(options.tries, "a") as tries:
+        tries.write(f"{filename}\n")
+    raise RuntimeError("the grader broke")
+
+
+def test_a_task_that_raises_is_tried_twice_then_marked_with_the_reason(address, tmp_path):
+    options = SimpleNamespace(tries=str(tmp_path / "tries.txt"))
+    result = one_notebook_on_the_cluster(address, tmp_path, raise_and_count, options)
+    assert (tmp_path / "tries.txt").read_text() == f"{FIRST}.ipynb\n" * 2
+    assert result.exercises[0].status == "error" and "RuntimeError: the grader broke" in result.problem
+
+
+def graded_by_another_course(filename: str, content: bytes, options) -> dict:
+    """What a worker with another version of the checks would send back: full marks."""
+    result = NotebookResult(filename, [ExerciseResult("1.1", "passed", 1.0, 1.0, "well done")])
+    return {"course": "another version", "result": cache.to_dict(result)}
+
+
+def test_a_result_from_a_worker_with_another_course_is_marked_not_used(address, tmp_path):
+    result = one_notebook_on_the_cluster(address, tmp_path, graded_by_another_course)
+    assert [ex.status for ex in result.exercises] == ["error"] and "another version of the course" in result.problem
+
+
+def exit_the_worker(filename: str, content: bytes, options) -> dict:
+    """A grading task that kills the worker running it, as running out of memory would."""
+    with open(options.tries, "a") as tries:
+        tries.write(f"{filename}\n")
+    os._exit(1)
+
+
+def test_a_worker_that_dies_has_its_notebook_retried_once_then_marked(address, tmp_path):
+    """Last in this file: the worker dies twice (its nanny starts a new one each time)."""
+    options = SimpleNamespace(tries=str(tmp_path / "tries.txt"))
+    result = one_notebook_on_the_cluster(address, tmp_path, exit_the_worker, options)
+    assert (tmp_path / "tries.txt").read_text() == f"{FIRST}.ipynb\n" * 2
+    assert result.exercises[0].status == "error" and "worker died twice" in result.problem
