@@ -87,20 +87,42 @@ CHAPTER_TEXT_LIMIT = 30_000  # characters of text (the article's innerText) on o
 LITERAL_ESCAPE = re.compile(r"\\[^\s]")  # a backslash and what it was meant to escape, e.g. \_
 
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")  # WCAG 2.0 and 2.1, levels A and AA
-# axe-core (shipped by axe-playwright-python) on the whole page, every rule of those tags. Syntax-
-# highlighted code is thousands of spans in a few colours, and contrast is most of axe's time: of
-# the spans that share a class, colour, weight and background, only the first is checked for it.
+# axe-core (shipped by axe-playwright-python) on the whole page, every rule of those tags. Contrast
+# is most of axe's time, and a page repeats a few looks thousands of times (code tokens, formula
+# letters, paragraphs, the same sidebar on every page). A text's contrast is a function of its look:
+# its colour, size, weight, shadow and opacity, and the colours behind it up to the first opaque
+# one. So of the texts that share a look, only the first is checked for contrast; a text with a
+# background image behind it, or one that floats over the page (fixed, absolute or sticky) before an
+# opaque background, is always checked.
 AXE_JS = """async (tags) => {
-    const kinds = new Set(), same = [];  // all styles read first: a write between reads forces a restyle
-    for (const span of document.querySelectorAll('div.highlight span')) {
-        const style = getComputedStyle(span), box = getComputedStyle(span.closest('div.highlight'));
-        const kind = [span.className, style.color, style.fontWeight, style.backgroundColor, box.backgroundColor]
-            .join('|');
-        if (kinds.has(kind)) same.push(span); else kinds.add(kind);
+    const opaque = colour => !/rgba\\(.*,\\s*(0|0?\\.\\d+)\\)$/.test(colour) && colour !== 'transparent';
+    const lookOf = element => {  // null: no shortcut for this text
+        const style = getComputedStyle(element), layers = [];
+        let alpha = 1, settled = false;  // settled: an opaque background is behind the text
+        for (let e = element; e; e = e.parentElement) {
+            const s = e === element ? style : getComputedStyle(e);
+            if (s.mixBlendMode !== 'normal' || s.filter !== 'none') return null;
+            alpha *= +s.opacity;
+            if (settled) continue;
+            if (s.backgroundImage !== 'none') return null;
+            layers.push(s.backgroundColor);
+            settled = opaque(s.backgroundColor);
+            if (!settled && ['fixed', 'absolute', 'sticky'].includes(s.position)) return null;
+        }
+        return [element.localName, style.color, style.fontSize, style.fontWeight, style.textShadow, alpha,
+                ...layers].join('|');
+    };
+    const looks = new Set(), same = [];  // all styles read first: a write between reads forces a restyle
+    for (const element of document.body.querySelectorAll('*')) {
+        if (![...element.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim())) continue;
+        const look = lookOf(element);
+        if (look === null) continue;
+        if (looks.has(look)) same.push(element); else looks.add(look);
     }
-    same.forEach(span => span.setAttribute('data-axe-same-colours', ''));
-    axe.configure({rules: [{id: 'color-contrast', selector: '*:not([data-axe-same-colours])'}]});
+    same.forEach(element => element.setAttribute('data-axe-same-look', ''));
+    axe.configure({rules: [{id: 'color-contrast', selector: '*:not([data-axe-same-look])'}]});
     const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+    same.forEach(element => element.removeAttribute('data-axe-same-look'));
     return {
         rules: result.passes.length + result.violations.length + result.incomplete.length + result.inapplicable.length,
         violations: result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => ({

@@ -14,23 +14,35 @@ ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+
 
 
 def test_the_axe_check_can_fail(tmp_path, chromium):
-    """A page with a picture without alt text, an unlabelled slider, pale text and a pale code token."""
+    """A page with a picture without alt text, an unlabelled slider, and pale text in many places.
+    Contrast is checked once per look (``page_checks.AXE_JS``): of the texts that look the same only
+    the first is reported, and a text that differs in any part of its look is checked on its own."""
     html = (
         '<!DOCTYPE html><html lang="en"><head><title>bad</title></head><body><main>'
         f'<img src="data:image/png;base64,{ONE_PIXEL_PNG}">'
         '<input type="range" min="0" max="3">'
-        '<p style="color: #aaa; background: #fff">pale text</p>'
+        + '<p style="color: #222; background: #fff">dark text</p>' * 3
+        + '<p style="color: #aaa; background: #fff">pale text</p>'
+        '<p style="color: #222; background: #555">dark on grey</p>'
+        '<p style="color: #222; background: #fff">dark <b style="font-size: 10px">small</b></p>'
         '<div class="highlight" style="background: #fff"><pre><span class="n" style="color: #bbb">width</span> = '
-        '<span class="n" style="color: #bbb">height</span></pre></div></main></body></html>'
+        '<span class="k" style="color: #bbb">height</span></pre></div>'
+        '<div style="position: absolute; top: 0; right: 0; color: #bbb">floating</div>'
+        '<div style="position: absolute; top: 600px; right: 0; color: #bbb">floating</div></main></body></html>'
     )
     with browser.planted_page(chromium, tmp_path, html, browser.DESKTOP) as (page, _):
         axe = page_checks.run_axe(page)
+        marks_left = page.evaluate("() => document.querySelectorAll('[data-axe-same-look]').length")
     problems = page_checks.accessibility_violations(axe)
-    assert axe["rules"] >= 40
+    assert axe["rules"] >= 40 and marks_left == 0
     assert {v["id"] for v in axe["violations"]} == {"image-alt", "label", "color-contrast"}, problems
     contrast = [p for p in problems if p.startswith("color-contrast")]
-    # the pale paragraph, and the first of the two code tokens of one kind (the second is the same)
-    assert len(contrast) == 2 and "pale text" in contrast[0] and 'class="n"' in contrast[1], contrast
+    # the pale paragraph, the dark text on grey, the first of the two pale code tokens (the second
+    # looks the same) and both floating texts (what is behind them may differ); the dark paragraphs
+    # and the small bold word pass
+    assert len(contrast) == 5, [p[:120] for p in contrast]
+    assert "pale text" in contrast[0] and "dark on grey" in contrast[1] and 'class="n"' in contrast[2], contrast
+    assert all("floating" in problem for problem in contrast[3:]), contrast
     assert any(p.startswith("image-alt (critical") and "<img" in p for p in problems), problems
 
 

@@ -152,8 +152,10 @@ def test_the_course_archive_grades_an_exercise_from_an_empty_folder(built_book, 
 EXPLORER_PAGES = ("chapters/03-padding", "chapters/04-stride-and-output-size")
 SLIDER_RANGES = {"W": (1, 12), "H": (1, 12), "F": (1, 7), "F_h": (1, 7), "P": (0, 4), "S": (1, 5), "D": (1, 3)}
 
+# Moves the sliders that are not already at their value (each move redraws the explorer).
 _SET_JS = """([root, values]) => { for (const [key, value] of Object.entries(values)) {
     const slider = root.querySelector(`input[data-key="${key}"]`);
+    if (+slider.value === value) continue;
     slider.value = value; slider.dispatchEvent(new Event('input', {bubbles: true})); } }"""
 # What the explorer drew: output cells (rows, columns), window dots, the coverage numbers, the text.
 _DRAWN_JS = """root => {

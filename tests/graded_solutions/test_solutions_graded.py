@@ -1,10 +1,11 @@
 """Every solution notebook, graded by the real grader in its sandbox: full marks.
 
-One learner hands in the solved exercise notebooks, and the class is graded once, two notebooks
-at a time, as ``python -m convlab.grade --class`` grades it: each kernel sandboxed, without the
-course package, every check run by the grader with hidden cases from a fresh seed. Chapters 1
-and 2 are graded so elsewhere already (tests/course/test_class_grading.py, whose honest learner
-hands in chapter 1, serially and in parallel; tests/course/test_grader.py, chapter 2's solution).
+One learner hands in the solved exercise notebooks, and the class is graded once, one notebook
+at a time in this process, as ``python -m convlab.grade --class -j 1`` grades it: each kernel
+sandboxed, without the course package, every check run by the grader with hidden cases from a
+fresh seed. Chapters 1 and 2 are graded so elsewhere already (tests/course/test_class_grading.py,
+whose honest learner hands in chapter 1, two at a time and on a cluster; tests/course/test_grader.py,
+chapter 2's solution).
 """
 
 import pytest
@@ -24,7 +25,7 @@ def graded(tmp_path_factory):
     for name in SOLVED:
         nb.save(nb.solution(name), class_dir / "solver" / f"{name}.ipynb")
     options = classroom.Options(cell_timeout=120, notebook_timeout=900, sandbox=Sandbox(hidden=(str(class_dir),)))
-    (learner,) = classroom.grade_class(class_dir, jobs=2, options=options, progress=lambda message: None)
+    (learner,) = classroom.grade_class(class_dir, jobs=1, options=options, progress=lambda message: None)
     return {notebook.path.rsplit("/", 1)[-1].removesuffix(".ipynb"): notebook for notebook in learner.notebooks}
 
 
