@@ -39,6 +39,11 @@ and, the machine nearly idle (load 0.5 to 1.3), the final version, then the one 
     now          -j 1  70.2 s, -j 2  36.7 s (1.91x)
     before       -j 2  30.6 s
 
+Then each kernel was killed at the end instead of being asked to stop (a graceful stop took
+2.7 s in the sandbox, a kill 0.2 s), on an idle machine (load 0.5):
+
+    killed       -j 1  34.0 s, -j 2  19.4 s (1.76x)
+
 Since the checks left the learner's kernel (each exercise is judged in the grader's process, on
 plain data the kernel sends back), there is no second, pristine evaluation any more; each
 worker process imports PyTorch once for the checks, and each check costs a round trip to the
