@@ -5,10 +5,12 @@
 * :class:`SqueezeExcitation`, :class:`DepthwiseSeparable` — blocks beyond a plain convolution.
 * :func:`cost_rows` — parameters and multiply-adds of a standard, a grouped and a
   depthwise-separable convolution; :func:`param_count` counts any module's parameters.
+* :func:`reinitialised` — the same network with the starting weights of another seed.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 
@@ -29,6 +31,7 @@ __all__ = [
     "make_cnn",
     "make_mlp",
     "param_count",
+    "reinitialised",
 ]
 
 
@@ -101,6 +104,23 @@ def param_count(module: nn.Module) -> int:
     if not isinstance(module, nn.Module):
         raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
     return sum(p.numel() for p in module.parameters())
+
+
+def reinitialised(model: nn.Module, seed: int) -> nn.Module:
+    """A copy of ``model`` with the starting weights it would have had if it had been built right
+    after ``torch.manual_seed(seed)``: each layer's ``reset_parameters()`` is called in the order
+    the layers were built (the order of ``model.modules()``), drawing from a generator seeded
+    with ``seed``. ``model`` and PyTorch's global random state are left as they were."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    seed = integer("seed", seed, minimum=0)
+    fresh = copy.deepcopy(model)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        for module in fresh.modules():
+            if hasattr(module, "reset_parameters"):
+                module.reset_parameters()
+    return fresh
 
 
 class SqueezeExcitation(nn.Module):

@@ -8,7 +8,7 @@ from torch import nn
 
 from convlab.arith import conv_macs, conv_params, linear_params
 from convlab.data import shapes_dataset
-from convlab.models import DepthwiseSeparable, SqueezeExcitation, cost_rows, param_count
+from convlab.models import DepthwiseSeparable, SqueezeExcitation, cost_rows, param_count, reinitialised
 from convlab.tables import format_table
 from convlab.train import fit_and_score, time_module
 
@@ -104,3 +104,34 @@ def test_hand_written_adam_matches_torch_adamw():
         optimizer.step()
     for a, b in zip(models[0].parameters(), models[1].parameters(), strict=True):
         assert torch.allclose(a, b, atol=1e-6)
+
+
+def small_cnn() -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Sequential(nn.Linear(4 * 4 * 4, 8), nn.ReLU()), nn.Linear(8, 3),
+    )  # fmt: skip
+
+
+def test_reinitialised_is_the_model_built_after_seeding_and_touches_nothing_else():
+    _ = torch.manual_seed(0)
+    model = small_cnn()
+    before = [p.clone() for p in model.parameters()]
+    state = torch.get_rng_state()
+    again = reinitialised(model, 5)
+    assert torch.equal(torch.get_rng_state(), state)  # the global generator is where it was
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), before, strict=True))  # the original kept
+    _ = torch.manual_seed(5)
+    built = small_cnn()
+    assert all(torch.equal(p, q) for p, q in zip(again.parameters(), built.parameters(), strict=True))
+    assert not torch.equal(again[0].weight, model[0].weight)
+    assert torch.equal(reinitialised(model, 0)[0].weight, model[0].weight)  # seed 0: as built above
+
+
+def test_reinitialised_rejects_bad_arguments():
+    with pytest.raises(TypeError, match="model"):
+        reinitialised("lenet", 1)
+    with pytest.raises(TypeError, match="seed"):
+        reinitialised(small_cnn(), 1.5)
+    with pytest.raises(ValueError, match="seed"):
+        reinitialised(small_cnn(), -1)
