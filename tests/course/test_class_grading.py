@@ -116,8 +116,9 @@ def grade_with_the_cli(class_dir: Path, out: Path, home: Path, *how: str) -> dic
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
     """A class of four (an honest learner, two hostile ones and a forger), graded by the CLI with
-    two workers; the fake home's and the class's hashes before and after; whether anything
-    reached the loopback listener; and the host's temporary folder before and after."""
+    two workers: what it wrote (:func:`written`); the fake home's and the class's hashes before
+    and after; whether anything reached the loopback listener; and the host's temporary folder
+    before and after."""
     base = tmp_path_factory.mktemp("class16")
     home, class_dir, out = base / "home", base / "class", base / "grades"
     (home / ".ssh").mkdir(parents=True)
@@ -154,7 +155,7 @@ def graded_class(tmp_path_factory):
     after = file_hashes(home), file_hashes(class_dir), temp_files()
     placed = {"=mallory": placed_first, "trudy": placed_second}
     return dict(status=run["status"], before=before, after=after, connected=connected, placed=placed,
-                class_dir=class_dir, home=home, out=out, **written(out))  # fmt: skip
+                class_dir=class_dir, home=home, **written(out))  # fmt: skip
 
 
 def written(out: Path) -> dict:
