@@ -90,12 +90,12 @@ AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")  # WCAG 2.0 and 2.1, lev
 # axe-core (shipped by axe-playwright-python) on the whole page, every rule of those tags. Contrast
 # is most of axe's time, and a page repeats a few looks thousands of times (code tokens, formula
 # letters, paragraphs, the same sidebar on every page). A text's contrast is a function of its look:
-# its colour, size, weight, shadow and opacity, and the colours behind it up to the first opaque
-# one. So of the texts that share a look, only the first is checked for contrast; a text with a
+# its colour (and SVG fill), size, weight, shadow and opacity, and the colours behind it up to the
+# first opaque one. So of the texts that share a look, only the first is checked for contrast; a text with a
 # background image behind it, or one that floats over the page (fixed, absolute or sticky) before an
 # opaque background, is always checked.
 AXE_JS = """async (tags) => {
-    const opaque = colour => !/rgba\\(.*,\\s*(0|0?\\.\\d+)\\)$/.test(colour) && colour !== 'transparent';
+    const opaque = colour => colour.startsWith('rgb(');  // computed colours with any transparency are rgba(…)
     const lookOf = element => {  // null: no shortcut for this text
         const style = getComputedStyle(element), layers = [];
         let alpha = 1, settled = false;  // settled: an opaque background is behind the text
@@ -109,8 +109,8 @@ AXE_JS = """async (tags) => {
             settled = opaque(s.backgroundColor);
             if (!settled && ['fixed', 'absolute', 'sticky'].includes(s.position)) return null;
         }
-        return [element.localName, style.color, style.fontSize, style.fontWeight, style.textShadow, alpha,
-                ...layers].join('|');
+        return [element.localName, style.color, style.fill, style.fontSize, style.fontWeight, style.textShadow,
+                alpha, ...layers].join('|');
     };
     const looks = new Set(), same = [];  // all styles read first: a write between reads forces a restyle
     for (const element of document.body.querySelectorAll('*')) {
